@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { UserError } from '../errors.ts';
+import { type Config, configSchema, type Env, envSchema, KNOWN_KEYS } from './schema.ts';
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file read, or null when none was found and the defaults apply. */
+  path: string | null;
+  /** Things worth telling the user that do not stop the bot (unknown keys, say). */
+  warnings: string[];
+  env: Env;
+}
+
+export interface LoadOptions {
+  /** An explicit path (`--config`); it must exist. Otherwise ARXIV_DIGEST_CONFIG, then ./config.json. */
+  path?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/**
+ * Reads, validates and merges config.json and the environment: the one place that reads either.
+ * Throws a UserError listing every problem, each with its JSON path, what was expected and what was found.
+ */
+export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = parseEnv(options.env ?? process.env);
+  const explicit = options.path ?? env.ARXIV_DIGEST_CONFIG;
+  const path = resolve(cwd, explicit ?? 'config.json');
+
+  let raw: string | null;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (explicit) {
+      throw new UserError(
+        'CONFIG_NOT_FOUND',
+        `Config file not found: ${path}. Check the path, or leave it out to use ./config.json.`,
+      );
+    }
+    raw = null;
+  }
+
+  const warnings: string[] = [];
+  const document = raw === null ? {} : parseJson(raw, path);
+  if (raw === null) warnings.push(`No config file at ${path}; using the built-in defaults.`);
+  warnings.push(...unknownKeyWarnings(document));
+
+  const { config, issues } = validateConfig(document);
+  if (issues.length > 0) {
+    throw new UserError(
+      'CONFIG_INVALID',
+      `${raw === null ? 'The default configuration' : path} is not valid:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`,
+    );
+  }
+  return { config: applyEnv(config as Config, env), path: raw === null ? null : path, warnings, env };
+}
+
+/** Validates a parsed config document; returns the config or one line per problem. */
+export function validateConfig(document: unknown): { config: Config | null; issues: string[] } {
+  const result = configSchema.safeParse(document, { reportInput: true });
+  if (result.success) return { config: result.data, issues: [] };
+  return { config: null, issues: result.error.issues.map((issue) => describeIssue(issue)) };
+}
+
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  // An empty variable counts as unset, as shells and .env files commonly leave them.
+  const present = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .map((name) => [name, source[name]] as const)
+      .filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const result = envSchema.safeParse(present, { reportInput: true });
+  if (result.success) return result.data;
+  throw new UserError(
+    'CONFIG_INVALID',
+    `The environment is not valid:\n${result.error.issues.map((issue) => `  - ${describeIssue(issue)}`).join('\n')}`,
+  );
+}
+
+function applyEnv(config: Config, env: Env): Config {
+  return {
+    ...config,
+    log_level: env.LOG_LEVEL ?? config.log_level,
+    arxiv: {
+      ...config.arxiv,
+      rss_url: env.ARXIV_RSS_URL ?? config.arxiv.rss_url,
+      api_url: env.ARXIV_API_URL ?? config.arxiv.api_url,
+      min_interval_ms: env.ARXIV_MIN_INTERVAL_MS ?? config.arxiv.min_interval_ms,
+    },
+    store: { url: env.STORE_URL ?? config.store.url },
+  };
+}
+
+function parseJson(raw: string, path: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new UserError(
+      'CONFIG_INVALID',
+      `${path} is not valid JSON: ${detail}. Fix the syntax and try again.`,
+    );
+  }
+}
+
+function unknownKeyWarnings(document: unknown): string[] {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return [];
+  return Object.keys(document)
+    .filter((key) => !KNOWN_KEYS.includes(key))
+    .map((key) => {
+      const near = KNOWN_KEYS.find((known) => similar(known, key));
+      return `Unknown config key "${key}" is ignored${near ? ` (did you mean "${near}"?)` : ''}.`;
+    });
+}
+
+function similar(a: string, b: string): boolean {
+  const x = a.toLowerCase().replace(/[_-]/g, '');
+  const y = b.toLowerCase().replace(/[_-]/g, '');
+  return x === y || x.startsWith(y) || y.startsWith(x);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length === 0 ? '(top level)' : formatPath(issue.path);
+  return `${path}: expected ${issue.message}, found ${describeValue(issue.input)}`;
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+/** A short, readable rendering of the value that was found, including its JSON type. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string')
+    return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}" (a string)`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${value} (a ${typeof value})`;
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  return 'an object';
+}

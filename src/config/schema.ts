@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { ANNOUNCE_TYPES } from '../arxiv/paper.ts';
+import { canonicalCategory, closestCategories } from '../arxiv/taxonomy.ts';
+
+/*
+ * The schema of config.json. Every error message below completes the sentence "expected ...": the loader
+ * prints `<path>: expected <message>, found <value>`. Keys are snake_case, like the classic script's.
+ */
+
+const wholeNumber = (min: number, max: number) => {
+  const expected = `a whole number from ${min} to ${max}`;
+  return z.int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+};
+
+const number = (min: number, max: number) => {
+  const expected = `a number from ${min} to ${max}`;
+  return z.number({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+};
+
+const text = (what: string) => z.string({ error: what }).trim().min(1, { error: what });
+
+const httpUrl = (what: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `${what} (an http:// or https:// URL)` })
+    .transform((url) => url.replace(/\/+$/, ''));
+
+/** An arXiv category or archive; accepted in any case and stored in arXiv's spelling. */
+export const category = z
+  .string({ error: 'an arXiv category such as "cs.AI"' })
+  .transform((value, context) => {
+    const canonical = canonicalCategory(value);
+    if (canonical) return canonical;
+    context.addIssue({
+      code: 'custom',
+      message: `a known arXiv category (closest: ${closestCategories(value).join(', ')})`,
+      input: value,
+    });
+    return z.NEVER;
+  });
+
+const keywordList = z.array(text('a non-empty keyword'), { error: 'a list of keywords' });
+
+const aiSummary = z.object({
+  enabled: z.boolean({ error: 'true or false' }).default(true),
+  base_url: httpUrl('the base URL of an OpenAI-compatible API').default('https://api.openai.com/v1'),
+  model: text('a model name').default('gpt-4o-mini'),
+  /** The name of the environment variable holding the API key; never the key itself. */
+  api_key_env: z
+    .string({ error: 'the name of an environment variable' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+      error: 'the name of an environment variable, such as OPENAI_API_KEY',
+    })
+    .default('OPENAI_API_KEY'),
+  prompt_file: text('a path to a prompt file').nullable().default(null),
+  max_papers_to_summarize: wholeNumber(0, 200).default(10),
+  max_workers: wholeNumber(1, 32).default(3),
+  language: text('a language code such as "en" or "zh"').default('en'),
+});
+
+const arxiv = z.object({
+  rss_url: httpUrl('the base URL of the arXiv listing feeds').default('https://rss.arxiv.org/rss'),
+  api_url: httpUrl('the URL of the arXiv query API').default('https://export.arxiv.org/api/query'),
+  /** arXiv asks for one request at a time, at least 3 s apart. Lower it only for a mirror or a test server. */
+  min_interval_ms: wholeNumber(0, 600_000).default(3000),
+  timeout_ms: wholeNumber(1000, 600_000).default(30_000),
+  max_retries: wholeNumber(0, 10).default(4),
+  /** Sent in the User-Agent so arXiv can reach whoever runs the bot: a URL or an email address. */
+  contact: text('a contact URL or email address').default('https://github.com/arxiv-digest/arxiv-digest'),
+});
+
+const store = z.object({
+  url: text('a store URL such as "sqlite://./data/arxiv-digest.sqlite"').default(
+    'sqlite://./data/arxiv-digest.sqlite',
+  ),
+});
+
+const output = z.object({
+  /** Where the console delivery writes digests as Markdown and RSS. */
+  dir: text('a directory path').default('./data'),
+});
+
+export const configSchema = z.object({
+  categories: z
+    .array(category, { error: 'a list of arXiv categories' })
+    .min(1, { error: 'at least one arXiv category' })
+    .default(['cs.AI', 'cs.CL', 'cs.DC', 'cs.LG']),
+  keywords: keywordList.default([]),
+  exclude_keywords: keywordList.default([]),
+  max_papers: wholeNumber(1, 500).default(30),
+  days_back: wholeNumber(1, 30).default(1),
+  min_score: number(0, 1000).default(0),
+  /** "word": word boundaries, tolerated plural, phrases. "substring": the classic script's plain substring test. */
+  match: z.enum(['word', 'substring'], { error: '"word" or "substring"' }).default('word'),
+  announce_types: z
+    .array(z.enum(ANNOUNCE_TYPES, { error: `one of ${ANNOUNCE_TYPES.map((t) => `"${t}"`).join(', ')}` }))
+    .min(1, { error: 'at least one announce type' })
+    .default(['new', 'cross']),
+  ai_summary: aiSummary.prefault({}),
+  arxiv: arxiv.prefault({}),
+  store: store.prefault({}),
+  output: output.prefault({}),
+  log_level: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'one of "fatal", "error", "warn", "info", "debug", "trace", "silent"',
+    })
+    .default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Top-level keys the schema knows; anything else in a config file is reported as a warning. */
+export const KNOWN_KEYS: readonly string[] = Object.keys(configSchema.shape);
+
+/**
+ * Environment variables that override config.json. Same message convention as above.
+ * Secrets (API keys, chat tokens) are read where they are used, by the names the config gives.
+ */
+export const envSchema = z.object({
+  ARXIV_DIGEST_CONFIG: text('a path to a config file').optional(),
+  ARXIV_RSS_URL: httpUrl('the base URL of the arXiv listing feeds').optional(),
+  ARXIV_API_URL: httpUrl('the URL of the arXiv query API').optional(),
+  ARXIV_MIN_INTERVAL_MS: z
+    .string()
+    .regex(/^\d+$/, { error: 'a whole number of milliseconds' })
+    .transform(Number)
+    .pipe(wholeNumber(0, 600_000))
+    .optional(),
+  STORE_URL: text('a store URL').optional(),
+  LOG_LEVEL: configSchema.shape.log_level.unwrap().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
