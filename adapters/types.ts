@@ -1,0 +1,142 @@
+/**
+ * The ChatAdapter contract: what every chat platform (Slack, Discord, the local shell, the test adapter)
+ * implements, and what it hands to the core. Adapters translate and render; every rule lives in the core.
+ *
+ * Ids are opaque strings with a platform prefix, so the core can store and compare them without knowing
+ * the platform:
+ *   channels   slack:T1:C2        discord:G1:C2      shell:local     test:c1
+ *   users      slack:T1:@U3       discord:@U3        shell:@you      test:@u1
+ * A user id is also a target: posting to it sends a direct message.
+ */
+import type { Paper } from '../src/arxiv/paper.ts';
+
+export type Platform = 'slack' | 'discord' | 'shell' | 'test';
+
+/** Where a message can be posted: a channel, or a user (a direct message). */
+export type TargetId = string;
+/** Who did something. Has the same form as a user target. */
+export type UserId = string;
+
+/** A message the bot or someone else posted; `threadId` is the thread's root when the message is a reply. */
+export interface MessageRef {
+  target: TargetId;
+  /** The platform's own message id (a Slack ts, a Discord snowflake, a shell counter). */
+  id: string;
+  threadId?: string | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Outbound: platform-neutral rich messages. Adapters render them (Block Kit, Discord embeds, terminal text)
+// and escape every piece of text, since all of it may come from arXiv, a user or a model.
+// ---------------------------------------------------------------------------------------------------------
+
+/** A run of plain text, optionally bold or a link. Never interpreted as markup by an adapter. */
+export interface Span {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+  code?: boolean;
+  link?: string;
+}
+
+export type Block =
+  /** A title line. */
+  | { kind: 'header'; text: string }
+  /** A paragraph of spans. */
+  | { kind: 'text'; spans: Span[] }
+  /** Untrusted Markdown (headings, bold, italics, lists, links), e.g. a model's summary; converted, not trusted. */
+  | { kind: 'markdown'; text: string }
+  /** One paper of a digest or a search result. */
+  | {
+      kind: 'paper';
+      paper: Paper;
+      /** Position in the digest or the result list, from 1; null when shown alone. */
+      rank: number | null;
+      score: number | null;
+      matchedTerms: string[];
+      tldr: string | null;
+    }
+  /** Small print under a message: counts, hints. */
+  | { kind: 'context'; spans: Span[] }
+  | { kind: 'divider' };
+
+export interface OutboundMessage {
+  /** Plain-text fallback: notifications, screen readers, platforms without rich layout. */
+  text: string;
+  blocks: Block[];
+}
+
+export interface PostOptions {
+  /** Post as a reply in this message's thread. */
+  thread?: MessageRef | undefined;
+  /**
+   * A key that identifies this post across crashes and restarts. The adapter attaches it to the message
+   * (Slack message metadata, a Discord nonce, a field in a log line) so that `findPosted` can find a post
+   * that went out just before a crash, and the core never posts it twice.
+   */
+  idempotencyKey?: string | undefined;
+}
+
+export type Visibility = 'private' | 'channel';
+
+// ---------------------------------------------------------------------------------------------------------
+// Inbound: what adapters hand to the core.
+// ---------------------------------------------------------------------------------------------------------
+
+export interface CommandEvent {
+  platform: Platform;
+  /** The text after `/arxiv`, as the user typed it. */
+  text: string;
+  user: UserId;
+  /** The channel the command was typed in (a DM channel counts: it is the user's own target). */
+  channel: TargetId;
+  /**
+   * Answers the command. `private` is seen only by the user who asked (Slack ephemeral, Discord ephemeral,
+   * the shell prints it); `channel` is seen by everyone there. Can be called more than once.
+   */
+  respond(message: OutboundMessage, visibility: Visibility): Promise<void>;
+}
+
+export interface ReactionEvent {
+  platform: Platform;
+  /** The emoji as the platform names it: `memo` on Slack, `📝` or a custom name on Discord. */
+  emoji: string;
+  user: UserId;
+  message: MessageRef;
+}
+
+export interface InboundHandlers {
+  onCommand(event: CommandEvent): Promise<void>;
+  onReaction(event: ReactionEvent): Promise<void>;
+}
+
+export interface AdapterHealth {
+  connected: boolean;
+  /** One line for /healthz: workspace and bot name, or why it is not connected. */
+  detail: string;
+}
+
+export interface ChatAdapter {
+  readonly platform: Platform;
+  /** Connects and starts handing events to `handlers`. Rejects with a clear error if it cannot. */
+  start(handlers: InboundHandlers): Promise<void>;
+  /** Stops taking events, lets a post in flight finish, and disconnects. */
+  stop(): Promise<void>;
+  health(): AdapterHealth;
+
+  /** Posts to a channel, or to a user as a direct message; as a thread reply when `thread` is given. */
+  post(target: TargetId, message: OutboundMessage, options?: PostOptions): Promise<MessageRef>;
+  /**
+   * Finds a message this bot posted with the given idempotency key, in `target` (and in `thread`, when
+   * given), among recent messages. Null if there is none.
+   */
+  findPosted(target: TargetId, idempotencyKey: string, thread?: MessageRef): Promise<MessageRef | null>;
+  /** The text of a message (to find arXiv links in it), or null if it cannot be read. */
+  fetchMessageText(message: MessageRef): Promise<string | null>;
+  /**
+   * Whether `user` may change the settings of `channel` under the platform's own permissions: Discord's
+   * Manage Channels; on Slack, a member of the channel (as for the channel's topic and integrations). Config
+   * may narrow it to named admins on top; the core does that.
+   */
+  canManageChannel(user: UserId, channel: TargetId): Promise<boolean>;
+}
