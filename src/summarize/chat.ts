@@ -1,0 +1,187 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { ExternalError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { estimateTokens } from './budget.ts';
+
+/*
+ * One chat completion against an OpenAI-compatible endpoint, through the `openai` package with its own retries
+ * turned off: this loop retries 429 (waiting what Retry-After asks), 408, 409, 5xx, timeouts and connection
+ * failures with exponential backoff, and reports a context-length error as such so the caller can shrink
+ * the input. Vendors word that error differently; the patterns below cover OpenAI, vLLM, DeepSeek and DashScope.
+ */
+
+const CONTEXT_LENGTH =
+  /context[_ ]length|maximum context|context window|input length|too many tokens|prompt is too long|reduce the length/i;
+
+export interface ChatSettings {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  /** The environment variable the key came from, named in error messages (the key never is). */
+  apiKeyEnv: string;
+  requestTimeoutMs: number;
+  maxRetries: number;
+  retryBaseMs: number;
+  /** The longest wait between attempts; a Retry-After asking for longer ends the retries. */
+  maxRetryDelayMs: number;
+  logger: Logger;
+}
+
+export interface ChatRequest {
+  system: string;
+  user: string;
+  maxTokens: number;
+  signal?: AbortSignal;
+  /** Called before every HTTP request, retries included, to count them. */
+  onRequest: () => void;
+}
+
+export interface ChatAnswer {
+  content: string;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  requests: number;
+  estimated: boolean;
+}
+
+/** The endpoint said the input does not fit the model's context window. */
+export class ContextLengthError extends ExternalError {
+  constructor(detail: string, cause: unknown) {
+    super('LLM_HTTP', "The paper's text is too long for the model's context window.", { detail, cause });
+  }
+}
+
+export class ChatModel {
+  readonly #client: OpenAI;
+  readonly #settings: ChatSettings;
+
+  constructor(settings: ChatSettings) {
+    this.#settings = settings;
+    this.#client = new OpenAI({
+      apiKey: settings.apiKey,
+      baseURL: settings.baseUrl,
+      maxRetries: 0,
+      timeout: settings.requestTimeoutMs,
+      // Never send an OpenAI organization or project read from the environment to another vendor.
+      organization: null,
+      project: null,
+    });
+  }
+
+  async complete(request: ChatRequest): Promise<ChatAnswer> {
+    const { model, maxRetries, logger } = this.#settings;
+    for (let attempt = 0; ; attempt++) {
+      request.onRequest();
+      try {
+        const completion = await this.#client.chat.completions.create(
+          {
+            model,
+            max_tokens: request.maxTokens,
+            messages: [
+              { role: 'system', content: request.system },
+              { role: 'user', content: request.user },
+            ],
+          },
+          request.signal ? { signal: request.signal } : undefined,
+        );
+        const content = completion.choices[0]?.message?.content ?? '';
+        const usage = completion.usage;
+        const promptTokens = usage?.prompt_tokens ?? estimateTokens(request.system + request.user);
+        const completionTokens = usage?.completion_tokens ?? estimateTokens(content);
+        return {
+          content,
+          promptTokens,
+          completionTokens,
+          totalTokens: usage?.total_tokens ?? promptTokens + completionTokens,
+          requests: attempt + 1,
+          estimated: !usage,
+        };
+      } catch (error) {
+        if (error instanceof APIUserAbortError || request.signal?.aborted) throw error;
+        const wait = this.#retryDelay(error, attempt);
+        if (wait === null || attempt >= maxRetries) throw this.#failure(error, attempt + 1);
+        logger.warn(
+          {
+            model,
+            attempt: attempt + 1,
+            status: error instanceof APIError ? error.status : undefined,
+            waitMs: wait,
+          },
+          'summary model request failed; retrying',
+        );
+        await sleep(wait, undefined, request.signal ? { signal: request.signal } : undefined);
+      }
+    }
+  }
+
+  /** How long to wait before the next attempt, or null when trying again cannot help. */
+  #retryDelay(error: unknown, attempt: number): number | null {
+    if (!(error instanceof APIError)) return null;
+    const { retryBaseMs, maxRetryDelayMs } = this.#settings;
+    const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+    if (error instanceof APIConnectionError) return backoff; // timeouts included
+    const status = error.status ?? 0;
+    if (status === 429) {
+      const asked = retryAfterMs(error.headers);
+      if (asked === null) return backoff;
+      return asked <= maxRetryDelayMs ? asked : null;
+    }
+    return status === 408 || status === 409 || status >= 500 ? backoff : null;
+  }
+
+  #failure(error: unknown, requests: number): Error {
+    const { model, baseUrl, apiKeyEnv } = this.#settings;
+    if (!(error instanceof APIError)) return error instanceof Error ? error : new Error(String(error));
+    const status = error.status;
+    const detail = `${status ?? 'no response'}: ${error.message}`;
+    if (
+      status === 413 ||
+      ((status === 400 || status === 422) && CONTEXT_LENGTH.test(`${error.code} ${error.message}`))
+    ) {
+      return new ContextLengthError(detail, error);
+    }
+    if (status === 401 || status === 403) {
+      return new ExternalError(
+        'LLM_HTTP',
+        `The summary model endpoint ${baseUrl} refused the API key from ${apiKeyEnv} (HTTP ${status}). Check the key.`,
+        { detail, cause: error },
+      );
+    }
+    if (status === 404) {
+      return new ExternalError(
+        'LLM_HTTP',
+        `The model "${model}" was not found at ${baseUrl} (HTTP 404). Check ai_summary.model and ai_summary.base_url.`,
+        { detail, cause: error },
+      );
+    }
+    if (status !== undefined && status < 500 && status !== 408 && status !== 409 && status !== 429) {
+      return new ExternalError(
+        'LLM_HTTP',
+        `The summary model endpoint ${baseUrl} rejected the request (HTTP ${status}).`,
+        {
+          detail,
+          cause: error,
+        },
+      );
+    }
+    return new ExternalError(
+      'LLM_UNAVAILABLE',
+      `The summary model at ${baseUrl} did not answer after ${requests} attempt${requests === 1 ? '' : 's'}.`,
+      { detail, cause: error, retryable: true },
+    );
+  }
+}
+
+/** Retry-After in milliseconds: OpenAI's retry-after-ms, then seconds or an HTTP date; null when absent. */
+export function retryAfterMs(headers: Headers | undefined): number | null {
+  const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers?.get('retry-after');
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
