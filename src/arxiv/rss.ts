@@ -1,0 +1,151 @@
+import { ExternalError } from '../errors.ts';
+import type { ListingFeed } from './feed.ts';
+import { mergeAnnouncements } from './merge.ts';
+import {
+  ANNOUNCE_TYPES,
+  type AnnounceType,
+  absUrlFor,
+  type Paper,
+  type ParsedId,
+  parseArxivId,
+  pdfUrlFor,
+  versionedId,
+} from './paper.ts';
+import {
+  child,
+  childElements,
+  malformed,
+  normalizeText,
+  optionalText,
+  textOf,
+  type XmlElement,
+} from './xml.ts';
+
+/*
+ * The RSS 2.0 listings of rss.arxiv.org (the format since 2024). Each item carries `arxiv:announce_type`, one
+ * comma-joined `dc:creator`, a `category` per category (primary first), optional `arxiv:DOI` and
+ * `arxiv:journal_reference`, and a description `arXiv:<id>v<n> Announce Type: <type> \nAbstract: <text>`.
+ * Items have no submission dates; the channel's pubDate is the announcement date.
+ */
+
+const DESCRIPTION_HEAD = /^\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?/;
+
+/** Reads a validated `<rss>` document. Throws ARXIV_FEED_ERROR for arXiv's error feed. */
+export function readRssListing(rss: XmlElement): ListingFeed {
+  const channelElement = child(childElements(rss.inner), 'channel');
+  if (!channelElement) throw malformed('an RSS document without a <channel>');
+  const channel = childElements(channelElement.inner);
+  const title = normalizeText(textOf(child(channel, 'title')));
+  if (title.startsWith('Feed error for query')) {
+    const reason = normalizeText(textOf(child(channel, 'description')));
+    throw new ExternalError(
+      'ARXIV_FEED_ERROR',
+      `arXiv could not serve the listing: ${(reason || title).replace(/\.$/, '')}. Check the categories in the configuration.`,
+      { detail: title },
+    );
+  }
+  const announced = announcementDate(textOf(child(channel, 'pubDate')));
+  const skipDays = childElements(child(channel, 'skipDays')?.inner ?? '')
+    .filter((element) => element.name === 'day')
+    .map((day) => normalizeText(textOf(day)));
+  const papers: Paper[] = [];
+  for (const element of channel) {
+    if (element.name === 'item') papers.push(readItem(element, announced));
+  }
+  return { kind: 'listing', title, announced, skipDays, papers: mergeAnnouncements(papers) };
+}
+
+function readItem(item: XmlElement, announced: string | null): Paper {
+  const fields = childElements(item.inner);
+  const description = textOf(child(fields, 'description'));
+  const head = DESCRIPTION_HEAD.exec(description);
+  const parsed = itemId(head?.[1], fields);
+  const abstract = normalizeText(head ? description.slice(head[0].length) : description);
+  const categories: string[] = [];
+  const authors: string[] = [];
+  let announceType: AnnounceType | null = null;
+  for (const field of fields) {
+    if (field.name === 'category') {
+      const category = normalizeText(textOf(field));
+      if (category && !categories.includes(category)) categories.push(category);
+    } else if (field.name === 'dc:creator') {
+      authors.push(...splitCreators(textOf(field)));
+    } else if (field.name === 'arxiv:announce_type') {
+      announceType = toAnnounceType(normalizeText(textOf(field)));
+    }
+  }
+  return {
+    id: parsed.id,
+    version: parsed.version,
+    title: normalizeText(textOf(child(fields, 'title'))),
+    authors,
+    abstract,
+    categories,
+    primaryCategory: categories[0] ?? '',
+    announceType: announceType ?? toAnnounceType(head?.[2] ?? ''),
+    published: null,
+    updated: null,
+    announced,
+    absUrl: optionalText(child(fields, 'link')) ?? absUrlFor(parsed.id),
+    pdfUrl: pdfUrlFor(versionedId(parsed)),
+    doi: optionalText(child(fields, 'arxiv:DOI')),
+    journalRef: optionalText(child(fields, 'arxiv:journal_reference')),
+    comment: null,
+  };
+}
+
+/** The id from the description, else from the guid (`oai:arXiv.org:<id>`), else from the link. */
+function itemId(fromDescription: string | undefined, fields: XmlElement[]): ParsedId {
+  const parsed =
+    (fromDescription === undefined ? null : parseArxivId(fromDescription)) ??
+    parseArxivId(textOf(child(fields, 'guid')).replace(/^\s*oai:arXiv\.org:/, '')) ??
+    parseArxivId(textOf(child(fields, 'link')).replace(/^.*\/abs\//, ''));
+  if (parsed) return parsed;
+  throw malformed(
+    `an RSS item without an arXiv id (title "${normalizeText(textOf(child(fields, 'title')))}")`,
+  );
+}
+
+function toAnnounceType(text: string): AnnounceType | null {
+  return (ANNOUNCE_TYPES as readonly string[]).includes(text) ? (text as AnnounceType) : null;
+}
+
+/**
+ * Splits `dc:creator` ("A (Affiliation, City), B, C") into author names. Commas inside parentheses belong to
+ * an affiliation; affiliations are dropped so that names match those of the API.
+ */
+export function splitCreators(text: string): string[] {
+  if (!text.includes('('))
+    return text
+      .split(',')
+      .map(normalizeText)
+      .filter((author) => author !== '');
+  const names: string[] = [];
+  let depth = 0;
+  let name = '';
+  for (const char of text) {
+    if (char === '(') depth++;
+    else if (char === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && char === ',') {
+      names.push(name);
+      name = '';
+    } else if (depth === 0) name += char;
+  }
+  names.push(name);
+  return names.map(normalizeText).filter((author) => author !== '');
+}
+
+const EASTERN_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The calendar date of an RFC 822 timestamp in US Eastern time (arXiv's), `YYYY-MM-DD`; null if unreadable. */
+export function announcementDate(pubDate: string): string | null {
+  const time = Date.parse(pubDate);
+  if (Number.isNaN(time)) return null;
+  const parts = Object.fromEntries(EASTERN_DATE.formatToParts(time).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
