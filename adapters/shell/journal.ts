@@ -17,6 +17,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { UserError } from '../../src/errors.ts';
 import type { Logger } from '../../src/log.ts';
 
 const journalRecord = z.object({
@@ -38,8 +39,19 @@ export class PostJournal {
 
   /** Opens (creating it and its folder if needed) the journal at `path`, returning what it holds. */
   static open(path: string, logger: Logger): { journal: PostJournal; records: JournalRecord[] } {
-    mkdirSync(dirname(path), { recursive: true });
-    const content = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    let content: string;
+    let fd: number;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      content = existsSync(path) ? readFileSync(path, 'utf8') : '';
+      fd = openSync(path, 'a');
+    } catch (error) {
+      throw new UserError(
+        'INPUT_INVALID',
+        `Cannot open the shell's post journal ${path}: ${(error as Error).message}. Give a file path that can be written.`,
+        { cause: error },
+      );
+    }
     const records: JournalRecord[] = [];
     content.split('\n').forEach((line, index) => {
       if (line.trim() === '') return;
@@ -47,7 +59,6 @@ export class PostJournal {
       if (parsed.success) records.push(parsed.data);
       else logger.warn({ path, line: index + 1 }, 'skipping an unreadable line of the shell post journal');
     });
-    const fd = openSync(path, 'a');
     // A torn last line must not swallow the next record.
     if (content !== '' && !content.endsWith('\n')) writeSync(fd, '\n');
     return { journal: new PostJournal(fd), records };

@@ -309,17 +309,21 @@ export class ShellAdapter implements ChatAdapter {
       if (this.#terminal) this.#output.write('\n');
       this.#endSession();
     });
+    // Printing redraws the prompt on a terminal, so the greeting brings the first one.
     this.#printNotice([`${BOT_NAME} shell. Type /arxiv help for the bot's commands, :help for the shell's.`]);
-    readline.prompt();
   }
 
   #onLine(raw: string): void {
+    // readline still hands over the rest of a chunk's lines after :quit closed it.
+    if (!this.#sessionOpen) return;
     const line = raw.trim();
-    if (line === '') {
-      this.#readline?.prompt();
-      return;
-    }
     const command = COMMAND_LINE.exec(line);
+    if (line === '' || command) {
+      // A new prompt right away (on a terminal), so typing can go on while the bot works. The other
+      // branches print something at once, and printing redraws the prompt.
+      this.#readline?.prompt();
+    }
+    if (line === '') return;
     if (command) {
       this.#runCommand((command[1] ?? '').trim());
     } else if (line === ':quit') {
