@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { parseFeed } from '../../../src/arxiv/feed.ts';
 import { absUrlFor, type Paper, pdfUrlFor } from '../../../src/arxiv/paper.ts';
-import { readArxivRss } from './feed-reader.ts';
 
 /** A paper with the given fields and plain defaults for the rest, for tests that build their own listing. */
 export function makePaper(fields: Partial<Paper> & { id: string }): Paper {
@@ -26,5 +26,5 @@ export function makePaper(fields: Partial<Paper> & { id: string }): Paper {
 
 /** The papers of a feed in test/fixtures/digest/. */
 export function fixturePapers(name: string): Paper[] {
-  return readArxivRss(readFileSync(new URL(`../../fixtures/digest/${name}`, import.meta.url)));
+  return parseFeed(readFileSync(new URL(`../../fixtures/digest/${name}`, import.meta.url))).papers;
 }

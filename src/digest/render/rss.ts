@@ -1,0 +1,135 @@
+import { absUrlFor, versionedId } from '../../arxiv/paper.ts';
+import type { PaperSummary } from '../../summarize/types.ts';
+import type { Digest } from '../digest.ts';
+import type { RankedPaper } from '../listing-index.ts';
+import { escapeHtml, escapeXml } from './escape.ts';
+import { authorList, cutAtWord } from './fields.ts';
+import { type Block, parseSummaryBody, type Span } from './summary-body.ts';
+
+export interface RssChannel {
+  title: string;
+  /** The site the feed belongs to (an archive page, or arXiv's listing). */
+  link: string;
+  description: string;
+  /** Where the feed itself is served, for `atom:link rel="self"`. */
+  selfUrl: string;
+  /** Default "en". */
+  language?: string;
+}
+
+export interface RssOptions {
+  /** Characters of each abstract, cut at a word boundary; whole by default. */
+  abstractLength?: number;
+  /** Authors listed before "et al."; default 20. */
+  maxAuthors?: number;
+  /** lastBuildDate of a feed without digests; the newest digest's time otherwise. Default: now. */
+  now?: Date;
+}
+
+/**
+ * An RSS 2.0 feed of one or more digests (a target's recent days), newest digest first, each digest's
+ * papers in rank order. A paper in several digests appears once, with its newest one.
+ *
+ * Each item's guid is the paper's abstract page (a permalink); its pubDate is when its digest was made.
+ * The description is HTML (authors, scores, abstract, summary) built from escaped text and then escaped
+ * once more as XML element text, which is how RSS carries HTML: readers get the HTML back, and the text
+ * inside it is escaped exactly once.
+ */
+export function renderRss(digests: readonly Digest[], channel: RssChannel, options: RssOptions = {}): string {
+  const ordered = [...digests].sort((a, b) => Date.parse(b.generatedAt) - Date.parse(a.generatedAt));
+  const newest = ordered[0];
+  const lastBuild = newest ? new Date(newest.generatedAt) : (options.now ?? new Date());
+  const seen = new Set<string>();
+  const items: string[] = [];
+  for (const digest of ordered) {
+    for (const ranked of digest.papers) {
+      if (seen.has(ranked.paper.id)) continue;
+      seen.add(ranked.paper.id);
+      items.push(renderItem(ranked, digest, options));
+    }
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
+    '  <channel>',
+    `    <title>${escapeXml(channel.title)}</title>`,
+    `    <link>${escapeXml(channel.link)}</link>`,
+    `    <description>${escapeXml(channel.description)}</description>`,
+    `    <atom:link href="${escapeXml(channel.selfUrl)}" rel="self" type="application/rss+xml"/>`,
+    `    <language>${escapeXml(channel.language ?? 'en')}</language>`,
+    `    <lastBuildDate>${rfc822(lastBuild)}</lastBuildDate>`,
+    '    <generator>arxiv-digest</generator>',
+    '    <docs>https://www.rssboard.org/rss-specification</docs>',
+    ...items,
+    '  </channel>',
+    '</rss>',
+    '',
+  ].join('\n');
+}
+
+/** RFC 822 date-time as RSS 2.0 wants it (four-digit year, GMT): `Thu, 28 Nov 2024 14:47:20 GMT`. */
+export function rfc822(date: Date): string {
+  return date.toUTCString();
+}
+
+function renderItem(ranked: RankedPaper, digest: Digest, options: RssOptions): string {
+  const { paper } = ranked;
+  const url = escapeXml(absUrlFor(paper.id));
+  return [
+    '    <item>',
+    `      <title>${escapeXml(paper.title)}</title>`,
+    `      <link>${url}</link>`,
+    `      <guid isPermaLink="true">${url}</guid>`,
+    `      <pubDate>${rfc822(new Date(digest.generatedAt))}</pubDate>`,
+    ...paper.categories.map((category) => `      <category>${escapeXml(category)}</category>`),
+    `      <description>${escapeXml(describe(ranked, options))}</description>`,
+    '    </item>',
+  ].join('\n');
+}
+
+/** The item's description as HTML. */
+function describe(ranked: RankedPaper, options: RssOptions): string {
+  const { paper } = ranked;
+  const facts = [
+    `<strong>Score:</strong> ${ranked.score}`,
+    `<strong>Matched:</strong> ${escapeHtml(ranked.matchedTerms.join(', '))}`,
+    ...(paper.announceType ? [`<strong>Announce type:</strong> ${paper.announceType}`] : []),
+    `<strong>arXiv:</strong> ${escapeHtml(versionedId(paper))}`,
+  ];
+  const abstract = cutAtWord(paper.abstract, options.abstractLength ?? Number.POSITIVE_INFINITY);
+  const parts = [
+    `<p><strong>Authors:</strong> ${escapeHtml(authorList(paper, options.maxAuthors ?? 20))}</p>`,
+    `<p>${facts.join(' · ')}</p>`,
+    `<p>${escapeHtml(abstract)}</p>`,
+  ];
+  if (ranked.summary) parts.push(...summaryHtml(ranked.summary));
+  return parts.join('\n');
+}
+
+function summaryHtml(summary: PaperSummary): string[] {
+  const label = summary.source === 'model' ? 'AI summary' : 'Summary (from the abstract)';
+  const parts = [`<h4>${label}</h4>`];
+  if (summary.tldr) parts.push(`<p><strong>TL;DR:</strong> ${escapeHtml(summary.tldr)}</p>`);
+  for (const block of parseSummaryBody(summary.body ?? '')) parts.push(blockHtml(block));
+  if (summary.model) parts.push(`<p><small>${escapeHtml(summary.model)}</small></p>`);
+  return parts;
+}
+
+function spansHtml(spans: readonly Span[]): string {
+  return spans
+    .map((span) => (span.bold ? `<strong>${escapeHtml(span.text)}</strong>` : escapeHtml(span.text)))
+    .join('');
+}
+
+function blockHtml(block: Block): string {
+  switch (block.kind) {
+    case 'heading':
+      return `<p><strong>${spansHtml(block.spans)}</strong></p>`;
+    case 'paragraph':
+      return `<p>${spansHtml(block.spans)}</p>`;
+    case 'bullets':
+      return `<ul>${block.items.map((item) => `<li>${spansHtml(item)}</li>`).join('')}</ul>`;
+    case 'numbered':
+      return `<ol>${block.items.map((item) => `<li>${spansHtml(item)}</li>`).join('')}</ol>`;
+  }
+}
