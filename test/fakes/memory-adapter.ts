@@ -10,7 +10,6 @@
  * Ids: channels `test:<name>`, users `test:@<name>`; a message id is a counter. Lookups by target, thread and
  * idempotency key are maps, so a run of 100 targets × 30 papers costs nothing noticeable here.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { messagePlainText } from '../../adapters/shell/render.ts';
 import type {
   AdapterHealth,
@@ -292,7 +291,8 @@ export class MemoryAdapter implements ChatAdapter {
     options: PostOptions,
     failure: InjectedFailure | undefined,
   ): Promise<MessageRef> {
-    if (this.#latencyMs > 0) await delay(this.#latencyMs);
+    // The global timer, so that a test's fake timers drive it.
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
     for (const hold of this.#holds) {
       if (hold.target === undefined || hold.target === target) await hold.wait();
     }
