@@ -261,12 +261,16 @@ function mathText(math: Element): string {
   return tex ? inlineText(tex) : '';
 }
 
+/** Deeper elements are flattened into their ancestor at this depth, so the recursive walks stay shallow. */
+const MAX_DEPTH = 200;
+
 /** A tolerant HTML parser: tags, attributes, text and entities; comments, doctypes and raw text skipped. */
 function parseHtml(html: string): Element {
   const root: Element = { tag: '#root', classes: [], attrs: new Map(), children: [] };
   const stack: Element[] = [root];
+  // No part of a tag may contain "<", so a stray "<" or an unclosed tag fails fast instead of scanning on.
   const token =
-    /<!--[\s\S]*?-->|<[!?][^>]*>|<\/([a-zA-Z][\w:-]*)\s*>|<([a-zA-Z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*(\/?)>/g;
+    /<!--[\s\S]*?-->|<[!?][^<>]*>|<\/([a-zA-Z][\w:-]*)\s*>|<([a-zA-Z][\w:-]*)((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'<>]+))?)*)\s*(\/?)>/g;
   let position = 0;
   const addText = (text: string) => {
     if (text) stack.at(-1)?.children.push(decodeEntities(text));
@@ -294,7 +298,7 @@ function parseHtml(html: string): Element {
         end.lastIndex = position;
         position = end.exec(html)?.index ?? html.length;
         token.lastIndex = position;
-      } else if (!selfClosing && !VOID_TAGS.has(tag)) {
+      } else if (!selfClosing && !VOID_TAGS.has(tag) && stack.length < MAX_DEPTH) {
         stack.push(element);
       }
     }

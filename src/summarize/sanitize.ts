@@ -4,14 +4,14 @@
  */
 
 /** Slack's special commands (<!channel>, <!here>, <!everyone>, <!subteam^...>, <!date...>) and HTML comments. */
-const SLACK_SPECIAL = /<![^>]*>[ \t]?/g;
+const SLACK_SPECIAL = /<![^<>]*>[ \t]?/g;
 /** User, role and channel references: Slack <@U123>, <@U123|name>, <#C123>; Discord <@123>, <@!123>, <@&123>. */
-const ENTITY_MENTION = /<[@#][!&]?[A-Za-z0-9]+(?:\|[^>]*)?>[ \t]?/g;
+const ENTITY_MENTION = /<[@#][!&]?[A-Za-z0-9]+(?:\|[^<>]*)?>[ \t]?/g;
 /** Plain-text mass mentions; the "@" goes, the word stays readable. */
 const MASS_MENTION = /@+(everyone|here|channel)\b/gi;
 /** Slack link markup <https://url|label>: the label could disguise the target, so only the URL stays. */
 const SLACK_LINK = /<(https?:\/\/[^\s<>|]+)(?:\|[^<>]*)?>/g;
-const SCRIPT_OR_STYLE = /<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const SCRIPT_OR_STYLE = /<(script|style)\b[^<>]*>[\s\S]*?<\/\1\s*>/gi;
 const HTML_TAG = /<\/?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?\/?>/g;
 /** C0 and C1 controls except tab and newline. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
@@ -28,7 +28,13 @@ export interface SanitizeOptions {
 }
 
 export function sanitizeModelText(text: string, options: SanitizeOptions): string {
-  let clean = text.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(INVISIBLE_FORMAT, '').trim();
+  // Only a bounded prefix is worth cleaning: the result is cut to maxChars anyway, and the patterns stay cheap.
+  let clean = text
+    .slice(0, options.maxChars * 2)
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL, '')
+    .replace(INVISIBLE_FORMAT, '')
+    .trim();
   clean = FENCED.exec(clean)?.[1] ?? clean;
   // Until nothing changes: removing one tag can join the pieces of another ("<<b></b>!here>").
   for (let previous = ''; previous !== clean; ) {

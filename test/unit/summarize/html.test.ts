@@ -95,4 +95,19 @@ describe('extractHtml on other pages', () => {
     </article>`);
     expect(document?.sections.map((s) => s.kind)).toEqual(['body', 'ancillary', 'appendix']);
   });
+
+  it('reads math whose TeX has comparison signs', () => {
+    const document =
+      extractHtml(`<article class="ltx_document"><section class="ltx_section"><h2 class="ltx_title">1 Bounds</h2>
+      <p>For <math alttext="x>0" class="ltx_Math"><mi>x</mi></math> and <math alttext="a&lt;b"><mi>a</mi></math> it holds.</p>
+    </section></article>`);
+    expect(document?.sections[0]?.text).toBe('For x>0 and a<b it holds.');
+  });
+
+  it('copes with hostile markup: unclosed tags, stray "<", very deep nesting', () => {
+    const unclosed = `<article class="ltx_document"><p>${'<a b c d e f '.repeat(20_000)}</p></article>`;
+    expect(extractHtml(unclosed)?.sections[0]?.text.startsWith('<a b c d e f <a b c')).toBe(true);
+    const deep = `<article class="ltx_document">${'<div>'.repeat(20_000)}deep text${'</div>'.repeat(20_000)}</article>`;
+    expect(extractHtml(deep)?.sections).toEqual([{ heading: null, kind: 'body', text: 'deep text' }]);
+  });
 });

@@ -51,6 +51,11 @@ describe('sanitizeModelText', () => {
     expect(line('  It routes.\n\nIt is fast.  ')).toBe('It routes. It is fast.');
   });
 
+  it('stays quick on hostile input: many unclosed "<!", "<@", "<script>"', () => {
+    const hostile = `${'<!'.repeat(50_000)}${'<@U1|'.repeat(20_000)}${'<script>'.repeat(20_000)}`;
+    expect(body(hostile, 6_000).length).toBeLessThanOrEqual(6_000);
+  });
+
   it('limits the length', () => {
     expect(line('x'.repeat(500), 100)).toHaveLength(100);
   });
