@@ -162,6 +162,7 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractHa
       expect(shown.text).toContain('DMMARK');
     });
 
+    // A reply is looked for in its thread: Slack's channel history, for one, does not list thread replies.
     it('finds a post by its idempotency key, in its target and thread, and nothing for other keys', async () => {
       await start();
       const root = await h.adapter.post(h.channel, message('root'), { idempotencyKey: 'contract:root' });
@@ -178,7 +179,6 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractHa
       };
       expect(await found(h.channel, 'contract:root')).toEqual(normalized(root));
       expect(await found(h.channel, 'contract:reply', root)).toEqual(normalized(reply));
-      expect(await found(h.channel, 'contract:reply')).toEqual(normalized(reply));
       expect(await found(h.user, 'contract:dm')).toEqual(normalized(dm));
 
       expect(await found(h.channel, 'contract:unknown')).toBeNull();
