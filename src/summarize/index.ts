@@ -10,7 +10,7 @@ export type { CachedSummary, CacheKeyParts } from './cache.ts';
 export { cacheKey } from './cache.ts';
 export type { FullText, FullTextSource, Section, SectionKind } from './document.ts';
 export { extractiveSummary } from './extractive.ts';
-export type { Download } from './fulltext.ts';
+export type { Download, FullTextOptions } from './fulltext.ts';
 export { fetchFullText } from './fulltext.ts';
 export { extractHtml } from './html.ts';
 export { extractPdf } from './pdf.ts';

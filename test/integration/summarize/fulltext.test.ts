@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import Keyv from 'keyv';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../../src/errors.ts';
 import { silentLogger } from '../../../src/log.ts';
-import { type Download, fetchFullText, Summarizer } from '../../../src/summarize/index.ts';
+import {
+  type Download,
+  type FullTextOptions,
+  fetchFullText,
+  Summarizer,
+} from '../../../src/summarize/index.ts';
+import { faults } from '../../fakes/arxiv-server.ts';
 import { startFakeOpenAIServer } from '../../fakes/openai-server.ts';
 import { describeWithSharedFixtures, readSharedFixture } from '../../support/shared-fixtures.ts';
-import { fetchDownload, makePaper, type PaperFile, startPaperFiles } from './support.ts';
+import { type Arxiv, makePaper, startArxiv } from './support.ts';
 
 const FIXTURE_HTML = readFileSync(
   new URL('../../fixtures/summarize/2401.01234v2.html', import.meta.url),
@@ -14,45 +20,51 @@ const FIXTURE_HTML = readFileSync(
 );
 const routed = makePaper('2401.01234', { version: 2, abstract: 'The abstract from the API metadata.' });
 
+let arxiv: Arxiv;
+let options: FullTextOptions;
 const closers: Array<() => Promise<void>> = [];
+
+beforeEach(async () => {
+  arxiv = await startArxiv();
+  closers.push(arxiv.fake.close);
+  options = {
+    download: arxiv.download,
+    htmlBaseUrl: arxiv.htmlBaseUrl,
+    pdfBaseUrl: arxiv.pdfBaseUrl,
+    logger: silentLogger,
+  };
+});
+
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function serve(files: Record<string, PaperFile>) {
-  const server = await startPaperFiles(files);
-  closers.push(server.close);
-  const { download, urls } = fetchDownload();
-  const options = {
-    download,
-    htmlBaseUrl: server.htmlBaseUrl,
-    pdfBaseUrl: server.pdfBaseUrl,
-    logger: silentLogger,
-  };
-  return { options, urls, server };
-}
-
-describe('fetchFullText', () => {
+describe('fetchFullText through the arXiv client', () => {
   it('takes the HTML rendering when arXiv has one, with the metadata abstract in front', async () => {
-    const { options, urls } = await serve({
-      '/html/2401.01234v2': { contentType: 'text/html', body: FIXTURE_HTML },
-    });
+    arxiv.fake.setHtml('2401.01234v2', FIXTURE_HTML);
     const text = await fetchFullText(routed, options);
 
-    expect(urls).toEqual([`${options.htmlBaseUrl}/2401.01234v2`]);
+    expect(arxiv.downloads()).toEqual(['/html/2401.01234v2']);
     expect(text.source).toBe('html');
     expect(text.sections[0]).toEqual({ heading: 'Abstract', kind: 'abstract', text: routed.abstract });
     expect(text.sections.filter((s) => s.kind === 'abstract')).toHaveLength(1);
     expect(text.sections[1]?.heading).toBe('1 Introduction');
   });
 
-  it('falls back to the abstract when there is neither HTML nor a PDF', async () => {
-    const { options, urls } = await serve({
-      '/pdf/2401.01234v2': { contentType: 'text/html', body: '<html>PDF unavailable</html>' },
-    });
+  it('gets the HTML after arXiv answered 503 once (the client retries)', async () => {
+    arxiv.fake.setHtml('2401.01234v2', FIXTURE_HTML);
+    arxiv.fake.fail({ ...faults.unavailable(0), on: 'html' });
     const text = await fetchFullText(routed, options);
 
-    expect(urls).toEqual([`${options.htmlBaseUrl}/2401.01234v2`, `${options.pdfBaseUrl}/2401.01234v2`]);
+    expect(arxiv.downloads()).toEqual(['/html/2401.01234v2', '/html/2401.01234v2']);
+    expect(text.source).toBe('html');
+  });
+
+  it('falls back to the abstract when there is neither HTML nor a PDF', async () => {
+    arxiv.fake.setPdf('2401.01234v2', Buffer.from('<html>PDF unavailable</html>'), 'text/html');
+    const text = await fetchFullText(routed, options);
+
+    expect(arxiv.downloads()).toEqual(['/html/2401.01234v2', '/pdf/2401.01234v2']);
     expect(text).toEqual({
       source: 'abstract',
       title: routed.title,
@@ -62,7 +74,7 @@ describe('fetchFullText', () => {
 
   it('moves on when a download fails or the HTML is only a stub', async () => {
     const stub = FIXTURE_HTML.replace(/<section class="ltx_section"[\s\S]*<\/section>/, '');
-    const { options } = await serve({ '/html/2401.01234v2': { contentType: 'text/html', body: stub } });
+    arxiv.fake.setHtml('2401.01234v2', stub);
     expect((await fetchFullText(routed, options)).source).toBe('abstract');
 
     const failing: Download = async () => {
@@ -72,9 +84,8 @@ describe('fetchFullText', () => {
   });
 
   it('asks for the latest version when the paper has none', async () => {
-    const { options, urls } = await serve({});
     await fetchFullText({ ...routed, version: null }, options);
-    expect(urls[0]).toBe(`${options.htmlBaseUrl}/2401.01234`);
+    expect(arxiv.downloads()[0]).toBe('/html/2401.01234');
   });
 });
 
@@ -88,12 +99,10 @@ describeWithSharedFixtures('full text from a real PDF (1111.2011v2)', () => {
   });
 
   it('uses the PDF when arXiv has no HTML rendering', async () => {
-    const { options, urls } = await serve({
-      '/pdf/1111.2011v2': { contentType: 'application/pdf', body: pdf },
-    });
+    arxiv.fake.setPdf('1111.2011v2', pdf);
     const text = await fetchFullText(paper, options);
 
-    expect(urls).toEqual([`${options.htmlBaseUrl}/1111.2011v2`, `${options.pdfBaseUrl}/1111.2011v2`]);
+    expect(arxiv.downloads()).toEqual(['/html/1111.2011v2', '/pdf/1111.2011v2']);
     expect(text.source).toBe('pdf');
     expect(text.sections.map((s) => s.heading).slice(0, 3)).toEqual([
       'Abstract',
@@ -108,7 +117,7 @@ describeWithSharedFixtures('full text from a real PDF (1111.2011v2)', () => {
     closers.push(model.close);
     const summarizer = new Summarizer({
       cache: new Keyv(),
-      download: fetchDownload().download,
+      download: arxiv.download,
       baseUrl: model.baseUrl,
       model: 'test-model',
       apiKey: 'sk-test',
@@ -120,6 +129,7 @@ describeWithSharedFixtures('full text from a real PDF (1111.2011v2)', () => {
     await summarizer.summarizePdf(new Uint8Array(pdf));
 
     expect(model.requests).toHaveLength(1);
+    expect(arxiv.downloads()).toEqual([]);
     const user = model.requests[0]?.messages[1]?.content ?? '';
     expect(user.startsWith('Quantum Criticality for Extended Nodes on a Bethe Lattice')).toBe(true);
     expect(user).toContain('## V. DISCUSSION');

@@ -5,31 +5,30 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { Summarizer, type SummarizerOptions } from '../../../src/summarize/index.ts';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../fakes/openai-server.ts';
-import { fetchDownload, latexmlPage, makePaper, startPaperFiles } from './support.ts';
+import { type Arxiv, latexmlPage, makePaper, startArxiv } from './support.ts';
 
 const paper = makePaper('2403.00003', { title: 'Cached Across Restarts' });
 
 let dir: string;
 let server: FakeOpenAIServer;
-let files: Awaited<ReturnType<typeof startPaperFiles>>;
+let arxiv: Arxiv;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'summarize-store-'));
   server = await startFakeOpenAIServer();
-  files = await startPaperFiles({
-    '/html/2403.00003v1': {
-      contentType: 'text/html',
-      body: latexmlPage(paper, [
-        ['Introduction', 'Why caching matters. '.repeat(60)],
-        ['Results', 'It made one call. '.repeat(60)],
-      ]),
-    },
-  });
+  arxiv = await startArxiv();
+  arxiv.fake.setHtml(
+    '2403.00003v1',
+    latexmlPage(paper, [
+      ['Introduction', 'Why caching matters. '.repeat(60)],
+      ['Results', 'It made one call. '.repeat(60)],
+    ]),
+  );
 });
 
 afterEach(async () => {
   await server.close();
-  await files.close();
+  await arxiv.fake.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -38,15 +37,15 @@ async function start(url: string, overrides: Partial<SummarizerOptions> = {}) {
   const store = await openStore(url);
   const summarizer = new Summarizer({
     cache: store.namespace('summaries'),
-    download: fetchDownload().download,
+    download: arxiv.download,
     baseUrl: server.baseUrl,
     model: 'test-model',
     apiKey: 'sk-test',
     apiKeyEnv: 'TEST_API_KEY',
     language: 'en',
     maxWorkers: 2,
-    htmlBaseUrl: files.htmlBaseUrl,
-    pdfBaseUrl: files.pdfBaseUrl,
+    htmlBaseUrl: arxiv.htmlBaseUrl,
+    pdfBaseUrl: arxiv.pdfBaseUrl,
     ...overrides,
   });
   return { store, summarizer };
@@ -65,6 +64,7 @@ describe('the summary cache in the SQLite store', () => {
     expect(await second.summarizer.tldr(paper)).toEqual(tldr);
     expect(await second.summarizer.summarize(paper)).toEqual(full);
     expect(server.requests).toHaveLength(2);
+    expect(arxiv.downloads()).toHaveLength(1);
     expect(second.summarizer.usage.totals()).toMatchObject({ requests: 0, cacheHits: 2 });
     await second.store.close();
   });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
 import { createSummarizer, Summarizer, type SummarizerOptions } from '../../../src/summarize/index.ts';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../fakes/openai-server.ts';
-import { fetchDownload, filler, latexmlPage, makePaper, startPaperFiles } from './support.ts';
+import { type Arxiv, filler, latexmlPage, makePaper, startArxiv } from './support.ts';
 
 const FIXTURE_HTML = readFileSync(
   new URL('../../fixtures/summarize/2401.01234v2.html', import.meta.url),
@@ -30,35 +30,32 @@ const LONG_HTML = latexmlPage(longPaper, [
 ]);
 
 let server: FakeOpenAIServer;
-let files: Awaited<ReturnType<typeof startPaperFiles>>;
-let downloads: ReturnType<typeof fetchDownload>;
+let arxiv: Arxiv;
 
 beforeEach(async () => {
   server = await startFakeOpenAIServer({ apiKey: 'sk-test' });
-  files = await startPaperFiles({
-    '/html/2401.01234v2': { contentType: 'text/html; charset=utf-8', body: FIXTURE_HTML },
-    '/html/2402.00002v1': { contentType: 'text/html; charset=utf-8', body: LONG_HTML },
-  });
-  downloads = fetchDownload();
+  arxiv = await startArxiv();
+  arxiv.fake.setHtml('2401.01234v2', FIXTURE_HTML);
+  arxiv.fake.setHtml('2402.00002v1', LONG_HTML);
 });
 
 afterEach(async () => {
   await server.close();
-  await files.close();
+  await arxiv.fake.close();
 });
 
 function summarizer(overrides: Partial<SummarizerOptions> = {}): Summarizer {
   return new Summarizer({
     cache: new Keyv(),
-    download: downloads.download,
+    download: arxiv.download,
     baseUrl: server.baseUrl,
     model: 'test-model',
     apiKey: 'sk-test',
     apiKeyEnv: 'TEST_API_KEY',
     language: 'en',
     maxWorkers: 3,
-    htmlBaseUrl: files.htmlBaseUrl,
-    pdfBaseUrl: files.pdfBaseUrl,
+    htmlBaseUrl: arxiv.htmlBaseUrl,
+    pdfBaseUrl: arxiv.pdfBaseUrl,
     retryBaseMs: 1,
     requestTimeoutMs: 5_000,
     ...overrides,
@@ -89,7 +86,8 @@ describe('what reaches the model', () => {
     expect(user).toContain('SparseRoute (ours) | 47.8 | 5.7');
     expect(user).toContain('Router hyperparameters'); // the appendix fits the budget
     expect(user).not.toContain('Attention over long documents'); // the reference list is never sent
-    expect(downloads.urls).toEqual([`${files.htmlBaseUrl}/2401.01234v2`]);
+    expect(arxiv.downloads()).toEqual(['/html/2401.01234v2']);
+    expect(arxiv.fake.requests[0]?.headers['user-agent']).toBe(arxiv.client.userAgent);
 
     expect(summary).toMatchObject({
       paperId: '2401.01234',
@@ -113,7 +111,7 @@ describe('what reaches the model', () => {
     const s = summarizer();
     const summary = await s.tldr(routed);
 
-    expect(downloads.urls).toEqual([]);
+    expect(arxiv.downloads()).toEqual([]);
     expect(systemMessage(0)).toContain('TL;DR');
     expect(userMessage(0)).toContain(routed.abstract);
     expect(userMessage(0)).not.toContain('## 1 Introduction');
@@ -146,7 +144,7 @@ describe('cost', () => {
     const second = await s.summarize(routed);
 
     expect(server.requests).toHaveLength(1);
-    expect(downloads.urls).toHaveLength(1);
+    expect(arxiv.downloads()).toHaveLength(1);
     expect(second).toEqual(first);
     expect(s.usage.totals()).toMatchObject({ requests: 1, completions: 1, cacheHits: 1 });
   });
@@ -168,7 +166,7 @@ describe('cost', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => s.summarize(routed)));
 
     expect(server.requests).toHaveLength(1);
-    expect(downloads.urls).toHaveLength(1);
+    expect(arxiv.downloads()).toHaveLength(1);
     for (const result of results) expect(result).toEqual(results[0]);
     expect(s.usage.totals()).toMatchObject({ requests: 1, completions: 1, sharedFlights: 9 });
   });
@@ -291,7 +289,7 @@ describe('the extractive fallback', () => {
 
     expect(s.usesModel).toBe(false);
     expect(server.requests).toHaveLength(0);
-    expect(downloads.urls).toHaveLength(0);
+    expect(arxiv.downloads()).toHaveLength(0);
     expect(summary.source).toBe('extractive');
     expect(summary.body).toBe(routed.abstract);
   });
@@ -405,7 +403,7 @@ describe('createSummarizer from the config', () => {
     });
     const s = createSummarizer(config.ai_summary, {
       cache: new Keyv(),
-      download: downloads.download,
+      download: arxiv.download,
       env: { DASHSCOPE_API_KEY: 'sk-test' },
     });
     const summary = await s.tldr(routed);
@@ -418,7 +416,7 @@ describe('createSummarizer from the config', () => {
 
   it('is extractive when the key variable is empty, or summaries are disabled', async () => {
     const config = configSchema.parse({ ai_summary: { base_url: server.baseUrl } });
-    const deps = { cache: new Keyv(), download: downloads.download };
+    const deps = { cache: new Keyv(), download: arxiv.download };
     expect(createSummarizer(config.ai_summary, { ...deps, env: { OPENAI_API_KEY: ' ' } }).usesModel).toBe(
       false,
     );
@@ -435,11 +433,11 @@ describe('createSummarizer from the config', () => {
     const cache = new Keyv();
     const s = createSummarizer(config.ai_summary, {
       cache,
-      download: downloads.download,
+      download: arxiv.download,
       env: { OPENAI_API_KEY: 'sk-test' },
       cwd: dir,
-      htmlBaseUrl: files.htmlBaseUrl,
-      pdfBaseUrl: files.pdfBaseUrl,
+      htmlBaseUrl: arxiv.htmlBaseUrl,
+      pdfBaseUrl: arxiv.pdfBaseUrl,
     });
     await s.summarize(routed, { language: 'fr' });
     expect(systemMessage(0)).toBe('Summarize this paper for a physicist, in French.');
@@ -454,7 +452,7 @@ describe('createSummarizer from the config', () => {
     expect(() =>
       createSummarizer(config.ai_summary, {
         cache: new Keyv(),
-        download: downloads.download,
+        download: arxiv.download,
         cwd: dir,
         env: {},
       }),

@@ -1,11 +1,12 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ArxivClient } from '../../../src/arxiv/client.ts';
 import type { Paper } from '../../../src/arxiv/paper.ts';
+import { RateGate } from '../../../src/arxiv/rate-gate.ts';
 import type { Download } from '../../../src/summarize/index.ts';
+import { type FakeArxiv, startFakeArxiv } from '../../fakes/arxiv-server.ts';
 
 /*
- * Helpers for the summarizer's socket tests: papers, a Download over fetch (standing in for the arXiv client's
- * rate-gated one), a tiny server for arXiv's /html/<id> and /pdf/<id> paths, and LaTeXML-shaped pages.
+ * Helpers for the summarizer's socket tests: papers, the fake arXiv with the real ArxivClient whose download
+ * the summarizer uses, and LaTeXML-shaped pages.
  */
 
 export function makePaper(id: string, overrides: Partial<Paper> = {}): Paper {
@@ -30,55 +31,41 @@ export function makePaper(id: string, overrides: Partial<Paper> = {}): Paper {
   };
 }
 
-/** A Download over fetch that remembers the URLs it was asked for. */
-export function fetchDownload(): { download: Download; urls: string[] } {
-  const urls: string[] = [];
-  const download: Download = async (url, opts) => {
-    urls.push(url);
-    const response = await fetch(url, {
-      headers: opts?.accept ? { accept: opts.accept } : {},
-      ...(opts?.signal ? { signal: opts.signal } : {}),
-    });
-    return {
-      url: response.url,
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      body: Buffer.from(await response.arrayBuffer()),
-    };
-  };
-  return { download, urls };
+export interface Arxiv {
+  fake: FakeArxiv;
+  client: ArxivClient;
+  /** The client's gated download, as the bot hands it to the summarizer. */
+  download: Download;
+  htmlBaseUrl: string;
+  pdfBaseUrl: string;
+  /** The paths of the full-text requests the fake has seen ("/html/2401.01234v2"), in order. */
+  downloads(): string[];
 }
 
-export interface PaperFile {
-  contentType: string;
-  body: string | Buffer;
-  status?: number;
-}
-
-/** Serves files by path ("/html/2401.01234v2", "/pdf/2401.01234v2"); anything else is arXiv's 404. */
-export async function startPaperFiles(
-  files: Record<string, PaperFile>,
-): Promise<{ htmlBaseUrl: string; pdfBaseUrl: string; close: () => Promise<void> }> {
-  const server = createServer((req, res) => {
-    const file = files[req.url ?? ''];
-    if (!file) {
-      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<html><body><h1>No HTML for '${req.url}'</h1></body></html>`);
-      return;
-    }
-    res.writeHead(file.status ?? 200, { 'content-type': file.contentType });
-    res.end(file.body);
+/** The fake arXiv and an ArxivClient on it with a short rate-gate interval and quick retries. */
+export async function startArxiv(): Promise<Arxiv> {
+  const fake = await startFakeArxiv({ recordings: false });
+  const client = new ArxivClient({
+    rssUrl: fake.rssUrl,
+    apiUrl: fake.apiUrl,
+    minIntervalMs: 1,
+    gate: new RateGate({ minIntervalMs: 1 }),
+    timeoutMs: 2_000,
+    maxRetries: 2,
+    backoffBaseMs: 5,
+    contact: 'https://example.org/summarize-tests',
+    version: '0.0.0',
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    htmlBaseUrl: `${base}/html`,
-    pdfBaseUrl: `${base}/pdf`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    fake,
+    client,
+    download: (url, opts) => client.download(url, opts),
+    htmlBaseUrl: `${fake.url}/html`,
+    pdfBaseUrl: `${fake.url}/pdf`,
+    downloads: () =>
+      fake.requests
+        .filter((r) => r.path.startsWith('/html/') || r.path.startsWith('/pdf/'))
+        .map((r) => r.path),
   };
 }
 
