@@ -14,7 +14,16 @@
  *   duplicate at worst.
  * One process writes a journal at a time; two shells sharing one file are not supported.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../src/errors.ts';
@@ -37,14 +46,30 @@ export class PostJournal {
     this.#fd = fd;
   }
 
-  /** Opens (creating it and its folder if needed) the journal at `path`, returning what it holds. */
-  static open(path: string, logger: Logger): { journal: PostJournal; records: JournalRecord[] } {
-    let content: string;
-    let fd: number;
+  /**
+   * Opens (creating it and its folder if needed) the journal at `path`, returning its newest `keep` records.
+   * When it holds more, it is compacted to those first: written anew and renamed over the old file, so a
+   * crash leaves either whole file.
+   */
+  static open(
+    path: string,
+    keep: number,
+    logger: Logger,
+  ): { journal: PostJournal; records: JournalRecord[] } {
     try {
       mkdirSync(dirname(path), { recursive: true });
-      content = existsSync(path) ? readFileSync(path, 'utf8') : '';
-      fd = openSync(path, 'a');
+      const content = existsSync(path) ? readFileSync(path, 'utf8') : '';
+      const all = parseRecords(content, path, logger);
+      const records = all.slice(-keep);
+      if (records.length < all.length) {
+        const compacted = `${path}.compacting`;
+        writeFileSync(compacted, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+        renameSync(compacted, path);
+      }
+      const fd = openSync(path, 'a');
+      // A torn last line must not swallow the next record.
+      if (records.length === all.length && content !== '' && !content.endsWith('\n')) writeSync(fd, '\n');
+      return { journal: new PostJournal(fd), records };
     } catch (error) {
       throw new UserError(
         'INPUT_INVALID',
@@ -52,16 +77,6 @@ export class PostJournal {
         { cause: error },
       );
     }
-    const records: JournalRecord[] = [];
-    content.split('\n').forEach((line, index) => {
-      if (line.trim() === '') return;
-      const parsed = journalRecord.safeParse(safeJson(line));
-      if (parsed.success) records.push(parsed.data);
-      else logger.warn({ path, line: index + 1 }, 'skipping an unreadable line of the shell post journal');
-    });
-    // A torn last line must not swallow the next record.
-    if (content !== '' && !content.endsWith('\n')) writeSync(fd, '\n');
-    return { journal: new PostJournal(fd), records };
   }
 
   /** Appends one record; synchronous, so records keep the order of the posts. */
@@ -72,6 +87,17 @@ export class PostJournal {
   close(): void {
     closeSync(this.#fd);
   }
+}
+
+function parseRecords(content: string, path: string, logger: Logger): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  content.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    const parsed = journalRecord.safeParse(safeJson(line));
+    if (parsed.success) records.push(parsed.data);
+    else logger.warn({ path, line: index + 1 }, 'skipping an unreadable line of the shell post journal');
+  });
+  return records;
 }
 
 function safeJson(line: string): unknown {

@@ -48,6 +48,11 @@ export interface ShellAdapterOptions {
   color?: boolean;
   /** A JSON-lines file of posts, so that `findPosted` survives a restart (see journal.ts). */
   journal?: string;
+  /**
+   * How many of the newest messages the shell remembers (for `findPosted`, `fetchMessageText` and `:react`)
+   * and keeps in its journal, so a long-running process does not grow without end. Default 10,000.
+   */
+  recentMessages?: number;
 }
 
 const BOT_NAME = 'arxiv-digest';
@@ -69,6 +74,7 @@ const HELP = [
 interface ShownMessage {
   ref: MessageRef;
   text: string;
+  key: string | undefined;
 }
 
 type State = 'new' | 'running' | 'stopped';
@@ -89,6 +95,7 @@ export class ShellAdapter implements ChatAdapter {
   readonly #channel: TargetId;
   readonly #user: UserId;
   readonly #journalPath: string | undefined;
+  readonly #recentMessages: number;
 
   #state: State = 'new';
   #stopping: Promise<void> | null = null;
@@ -124,6 +131,7 @@ export class ShellAdapter implements ChatAdapter {
     this.#channel = channel;
     this.#user = user;
     this.#journalPath = options.journal;
+    this.#recentMessages = options.recentMessages ?? 10_000;
     this.closed = new Promise((resolve) => {
       this.#endSession = resolve;
     });
@@ -231,9 +239,17 @@ export class ShellAdapter implements ChatAdapter {
   }
 
   #remember(ref: MessageRef, text: string, key: string | undefined): void {
-    this.#messages.set(ref.id, { ref, text });
-    if (key !== undefined && !this.#keys.has(keyOf(ref.target, key)))
+    this.#messages.set(ref.id, { ref, text, key });
+    if (key !== undefined && !this.#keys.has(keyOf(ref.target, key))) {
       this.#keys.set(keyOf(ref.target, key), ref);
+    }
+    // Maps iterate in insertion order: the first entry is the oldest.
+    for (const [id, oldest] of this.#messages) {
+      if (this.#messages.size <= this.#recentMessages) break;
+      this.#messages.delete(id);
+      const oldestKey = oldest.key === undefined ? null : keyOf(oldest.ref.target, oldest.key);
+      if (oldestKey !== null && this.#keys.get(oldestKey) === oldest.ref) this.#keys.delete(oldestKey);
+    }
   }
 
   #printMessage(ref: MessageRef, author: string, labels: string[], lines: string[]): Promise<void> {
@@ -277,7 +293,7 @@ export class ShellAdapter implements ChatAdapter {
   }
 
   #loadJournal(path: string): void {
-    const { journal, records } = PostJournal.open(path, this.#logger);
+    const { journal, records } = PostJournal.open(path, this.#recentMessages, this.#logger);
     this.#journal = journal;
     for (const record of records) {
       const ref: MessageRef =

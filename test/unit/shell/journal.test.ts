@@ -100,6 +100,34 @@ describe('ShellAdapter with a post journal', () => {
     );
   });
 
+  it('remembers only the newest messages, and compacts the journal to them at start', async () => {
+    const bounded = () =>
+      new ShellAdapter({ output: new RecordingOutput(), interactive: false, journal, recentMessages: 3 });
+    const first = bounded();
+    await first.start(idle);
+    for (const n of [1, 2, 3, 4, 5]) {
+      await first.post('shell:local', message(`post ${n}`), { idempotencyKey: `k:${n}` });
+    }
+    expect(await first.findPosted('shell:local', 'k:2')).toBeNull();
+    expect(await first.fetchMessageText({ target: 'shell:local', id: '2' })).toBeNull();
+    expect(await first.findPosted('shell:local', 'k:3')).toEqual({ target: 'shell:local', id: '3' });
+    await first.stop();
+    expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(5);
+
+    const second = bounded();
+    await second.start(idle);
+    expect(
+      readFileSync(journal, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).id),
+    ).toEqual(['3', '4', '5']);
+    expect(await second.findPosted('shell:local', 'k:2')).toBeNull();
+    expect(await second.fetchMessageText({ target: 'shell:local', id: '5' })).toBe('post 5');
+    expect((await second.post('shell:local', message('post 6'))).id).toBe('6');
+    await second.stop();
+  });
+
   it('refuses to start when the journal cannot be opened', async () => {
     writeFileSync(join(dir, 'state'), 'a file where the folder should be');
     const shell = new ShellAdapter({ output: new RecordingOutput(), interactive: false, journal });
