@@ -6,16 +6,10 @@ import type { Download } from './fulltext.ts';
 import { readPromptFile } from './prompts.ts';
 import { Summarizer, type SummarizerTuning } from './summarizer.ts';
 
-export type { CachedSummary, CacheKeyParts } from './cache.ts';
-export { cacheKey } from './cache.ts';
 export type { FullText, FullTextSource, Section, SectionKind } from './document.ts';
-export { extractiveSummary } from './extractive.ts';
 export type { Download, FullTextOptions } from './fulltext.ts';
 export { fetchFullText } from './fulltext.ts';
-export { extractHtml } from './html.ts';
-export { extractPdf } from './pdf.ts';
 export type { SummaryKind } from './prompts.ts';
-export { sanitizeModelText } from './sanitize.ts';
 export type {
   DigestRequest,
   DigestSummaries,

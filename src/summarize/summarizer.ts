@@ -16,7 +16,7 @@ import { sanitizeModelText } from './sanitize.ts';
 import type { PaperSummary } from './types.ts';
 import { addEvent, emptyTotals, type UsageEvent, UsageMeter, type UsageTotals } from './usage.ts';
 
-/** Knobs with defaults; the config keys they come from are listed in the module's README section. */
+/** Knobs with defaults (DEFAULT_TUNING); `createSummarizer` passes through any given by the caller. */
 export interface SummarizerTuning {
   /** Estimated input tokens for a structured summary's full text (references and appendices go first). */
   inputTokenBudget: number;
@@ -59,7 +59,10 @@ export const DEFAULT_TUNING: SummarizerTuning = {
 };
 
 export interface SummarizerOptions extends Partial<SummarizerTuning> {
-  /** The summary namespace of the store (`store.namespace('summaries')`), or `new Keyv()` in memory. */
+  /**
+   * The summary namespace of the store (`store.namespace('summaries')`), or `new Keyv()` in memory. Its
+   * summaries are kept forever (a paper version's summary does not change); nothing else is written to it.
+   */
   cache: Keyv;
   /** The arXiv client's rate-gated download. */
   download: Download;
