@@ -6,8 +6,8 @@ import { estimateTokens } from './budget.ts';
 
 /*
  * One chat completion against an OpenAI-compatible endpoint, through the `openai` package with its own retries
- * turned off: this loop retries 429 (waiting what Retry-After asks), 408, 409, 5xx, timeouts and connection
- * failures with exponential backoff, and reports a context-length error as such so the caller can shrink
+ * turned off: this loop retries 429, 408, 409, 5xx, timeouts and connection failures, after what Retry-After
+ * asks or else with exponential backoff, and reports a context-length error as such so the caller can shrink
  * the input. Vendors word that error differently; the patterns below cover OpenAI, vLLM, DeepSeek and DashScope.
  */
 
@@ -123,12 +123,11 @@ export class ChatModel {
     const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2);
     if (error instanceof APIConnectionError) return backoff; // timeouts included
     const status = error.status ?? 0;
-    if (status === 429) {
-      const asked = retryAfterMs(error.headers);
-      if (asked === null) return backoff;
-      return asked <= maxRetryDelayMs ? asked : null;
-    }
-    return status === 408 || status === 409 || status >= 500 ? backoff : null;
+    if (status !== 429 && status !== 408 && status !== 409 && status < 500) return null;
+    // 429 usually says how long to wait, and a 503 may; a wait longer than we may hold out ends the retries.
+    const asked = retryAfterMs(error.headers);
+    if (asked === null) return backoff;
+    return asked <= maxRetryDelayMs ? asked : null;
   }
 
   #failure(error: unknown, requests: number): Error {

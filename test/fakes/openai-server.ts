@@ -20,8 +20,8 @@ export type FakeReply =
    * retry-after-ms when `retryAfterMs` is given.
    */
   | { type: 'rate-limit'; retryAfter?: string; retryAfterMs?: number }
-  /** A server error (500 by default). */
-  | { type: 'server-error'; status?: number }
+  /** A server error (500 by default), with retry-after headers as for 'rate-limit'. */
+  | { type: 'server-error'; status?: number; retryAfter?: string; retryAfterMs?: number }
   /** 400 with code context_length_exceeded, worded as OpenAI does. */
   | { type: 'context-length' }
   /** Waits, then gives `then` (a summary by default); a client that gives up first gets nothing. */
@@ -143,17 +143,19 @@ export async function startFakeOpenAIServer(options: FakeOpenAIOptions = {}): Pr
             type: 'requests',
             code: 'rate_limit_exceeded',
           },
-          {
-            ...(answer.retryAfter === undefined ? {} : { 'retry-after': answer.retryAfter }),
-            ...(answer.retryAfterMs === undefined ? {} : { 'retry-after-ms': String(answer.retryAfterMs) }),
-          },
+          retryHeaders(answer),
         );
         return;
       case 'server-error':
-        sendError(res, answer.status ?? 500, {
-          message: 'The server had an error while processing your request. Sorry about that!',
-          type: 'server_error',
-        });
+        sendError(
+          res,
+          answer.status ?? 500,
+          {
+            message: 'The server had an error while processing your request. Sorry about that!',
+            type: 'server_error',
+          },
+          retryHeaders(answer),
+        );
         return;
       case 'context-length':
         sendError(res, 400, {
@@ -225,6 +227,13 @@ export function fakeSummary(request: RecordedRequest): string {
     '## Conclusions',
     `[input ${digest}]`,
   ].join('\n');
+}
+
+function retryHeaders(answer: { retryAfter?: string; retryAfterMs?: number }): Record<string, string> {
+  return {
+    ...(answer.retryAfter === undefined ? {} : { 'retry-after': answer.retryAfter }),
+    ...(answer.retryAfterMs === undefined ? {} : { 'retry-after-ms': String(answer.retryAfterMs) }),
+  };
 }
 
 function sendCompletion(res: ServerResponse, request: RecordedRequest, content: string, n: number): void {

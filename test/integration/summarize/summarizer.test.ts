@@ -196,6 +196,15 @@ describe('failures', () => {
     expect(summary.source).toBe('model');
   });
 
+  it('honours Retry-After on a 503 too', async () => {
+    server.enqueue({ type: 'server-error', status: 503, retryAfterMs: 300 });
+    const summary = await summarizer().tldr(routed);
+
+    const [first, second] = server.requests;
+    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(280);
+    expect(summary.source).toBe('model');
+  });
+
   it('gives up at once when Retry-After asks for longer than it may wait', async () => {
     server.enqueue({ type: 'rate-limit', retryAfter: '120' });
     const summary = await summarizer({ maxRetryDelayMs: 30_000 }).tldr(routed);
