@@ -102,6 +102,7 @@ export interface ReactionEvent {
   /** The emoji as the platform names it: `memo` on Slack, `📝` or a custom name on Discord. */
   emoji: string;
   user: UserId;
+  /** The message reacted to; `threadId` is set when it is a thread reply (the adapter looks it up if needed). */
   message: MessageRef;
 }
 
@@ -124,11 +125,16 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   health(): AdapterHealth;
 
-  /** Posts to a channel, or to a user as a direct message; as a thread reply when `thread` is given. */
+  /**
+   * Posts to a channel, or to a user as a direct message; as a thread reply when `thread` is given.
+   * The returned ref names the target passed in (a DM's ref names the user target, not the platform's DM
+   * channel). A reply given as `thread` puts the new post in that reply's root thread.
+   */
   post(target: TargetId, message: OutboundMessage, options?: PostOptions): Promise<MessageRef>;
   /**
    * Finds a message this bot posted with the given idempotency key, in `target` (and in `thread`, when
-   * given), among recent messages. Null if there is none.
+   * given), among recent messages. Null if there is none. A thread reply is looked up with its thread:
+   * platforms do not list replies in the channel's history.
    */
   findPosted(target: TargetId, idempotencyKey: string, thread?: MessageRef): Promise<MessageRef | null>;
   /** The text of a message (to find arXiv links in it), or null if it cannot be read. */
