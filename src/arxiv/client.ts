@@ -82,7 +82,7 @@ type Attempt =
   | { kind: 'response'; url: string; status: number; statusText: string; headers: Headers; body: Buffer }
   | { kind: 'failure'; reason: string; cause: unknown };
 
-type Response = Extract<Attempt, { kind: 'response' }>;
+type Answer = Extract<Attempt, { kind: 'response' }>;
 
 /**
  * The arXiv client: daily listings from the RSS feeds, search and look-ups from the export API, and gated
@@ -250,7 +250,7 @@ export class ArxivClient {
   }
 
   /** Attempts until arXiv gives a definite answer (2xx-4xx but 429), retrying the rest; throws when out of tries. */
-  async #send(url: string, accept: string, signal: AbortSignal | undefined): Promise<Response> {
+  async #send(url: string, accept: string, signal: AbortSignal | undefined): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#gate.run(() => this.#attempt(url, accept, attempt, signal), signal);
       if (outcome.kind === 'response' && !isRetryableStatus(outcome.status)) return outcome;
@@ -262,6 +262,7 @@ export class ArxivClient {
     }
   }
 
+  /** One HTTP attempt; a network failure or timeout is returned as such, a caller's abort is thrown. */
   async #attempt(
     url: string,
     accept: string,
@@ -270,17 +271,14 @@ export class ArxivClient {
   ): Promise<Attempt> {
     const started = performance.now();
     const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const report = (result: { status: number } | { error: string }) =>
-      this.#onRequest?.({ url, attempt, durationMs: performance.now() - started, ...result });
+    let outcome: Attempt;
     try {
       const response = await fetch(url, {
         headers: { 'user-agent': this.userAgent, accept },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       const body = Buffer.from(await response.arrayBuffer());
-      this.#logger.debug({ url, attempt, status: response.status, bytes: body.length }, 'arXiv answered');
-      report({ status: response.status });
-      return {
+      outcome = {
         kind: 'response',
         url: response.url || url,
         status: response.status,
@@ -288,14 +286,21 @@ export class ArxivClient {
         headers: response.headers,
         body,
       };
+      this.#logger.debug({ url, attempt, status: response.status, bytes: body.length }, 'arXiv answered');
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const reason = timeout.aborted
         ? `no answer within ${formatSeconds(this.#timeoutMs)}`
         : describeNetworkError(error);
-      report({ error: reason });
-      return { kind: 'failure', reason, cause: error };
+      outcome = { kind: 'failure', reason, cause: error };
     }
+    this.#onRequest?.({
+      url,
+      attempt,
+      durationMs: performance.now() - started,
+      ...(outcome.kind === 'response' ? { status: outcome.status } : { error: outcome.reason }),
+    });
+    return outcome;
   }
 
   #retryWait(outcome: Attempt, attempt: number): number {
@@ -348,7 +353,7 @@ function exhausted(outcome: Attempt, attempts: number, url: string): ExternalErr
   );
 }
 
-function describeStatus(response: Response): string {
+function describeStatus(response: Answer): string {
   return response.statusText ? `${response.status} ${response.statusText}` : String(response.status);
 }
 

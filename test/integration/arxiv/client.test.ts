@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArxivClient, type ArxivClientOptions, type RequestEvent } from '../../../src/arxiv/client.ts';
-import { RateGate } from '../../../src/arxiv/rate-gate.ts';
+import { type Clock, RateGate } from '../../../src/arxiv/rate-gate.ts';
 import { ExternalError } from '../../../src/errors.ts';
 import {
   type FakeArxiv,
@@ -46,6 +46,20 @@ async function setup(options: Partial<ArxivClientOptions> = {}) {
     ...options,
   });
   return { fake, client, events };
+}
+
+/** Time that passes only when the gate sleeps, so waits of seconds take none. */
+function fakeClock(): Clock & { sleeps: number[] } {
+  let now = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
 }
 
 function papers(count: number, prefix = '2602'): FeedPaper[] {
@@ -130,6 +144,28 @@ describe('ArxivClient against the fake arXiv', () => {
     const [gap = 0] = gaps(fake);
     expect(gap).toBeGreaterThanOrEqual(1000 - JITTER_MS);
     expect(gap).toBeLessThan(1000 + 500);
+  });
+
+  it('backs off exponentially with jitter, or as long as an HTTP-date Retry-After says (fake clock)', async () => {
+    const clock = fakeClock();
+    const gate = new RateGate({ minIntervalMs: 0, clock });
+    const { fake, client } = await setup({ gate, backoffBaseMs: 1000, random: () => 0.5, maxRetries: 4 });
+    fake.setListing(rssListingXml(papers(1)));
+    const inThirtySeconds = new Date(Date.now() + 30_000).toUTCString();
+    fake.fail(
+      faults.serverError(),
+      faults.reset(),
+      faults.unavailable(inThirtySeconds),
+      faults.serverError(),
+    );
+    await client.fetchListing(['cs.AI']);
+    expect(fake.requests).toHaveLength(5);
+    const [first, second, dated, fourth] = clock.sleeps;
+    // Before retry n: base * 2^(n-1), of which the upper half is random (0.5 here): 750, 1500, (dated), 6000.
+    expect([first, second, fourth]).toEqual([750, 1500, 6000]);
+    // An HTTP date has whole seconds, so the wait is between 29 and 30 s.
+    expect(dated).toBeGreaterThan(28_000);
+    expect(dated).toBeLessThanOrEqual(30_000);
   });
 
   it('caps a long Retry-After and says so in the log', async () => {
