@@ -102,6 +102,11 @@ export interface DigestSummaries {
   tldrs: Map<string, PaperSummary>;
   /** By paper id: the structured summaries ready by the deadline. */
   full: Map<string, PaperSummary>;
+  /**
+   * One summary per paper for the Digest (`attachSummaries`): the model-written TL;DR and structured summary
+   * together; an extractive part only when the model wrote neither.
+   */
+  byPaper: Map<string, PaperSummary>;
   /** Ids still being summarized at the deadline; their summaries land in the cache when done. */
   pending: { tldr: string[]; full: string[] };
   /** What this call spent up to its return, not counting summaries it shared with concurrent callers. */
@@ -246,7 +251,11 @@ export class Summarizer {
     if (pending.tldr.length + pending.full.length > 0) {
       this.#logger.info({ pending }, 'digest deadline reached; sending it with the summaries that are ready');
     }
-    return { tldrs: new Map(tldrs), full: new Map(full), pending, usage: { ...usage } };
+    const byPaper = new Map<string, PaperSummary>();
+    for (const id of new Set([...tldrs.keys(), ...full.keys()])) {
+      byPaper.set(id, combine(tldrs.get(id), full.get(id)));
+    }
+    return { tldrs: new Map(tldrs), full: new Map(full), byPaper, pending, usage: { ...usage } };
   }
 
   /** Resolves when no summary is being made (background work after a digest deadline included). */
@@ -437,6 +446,19 @@ export class Summarizer {
     this.usage.record(event);
     if (collector) addEvent(collector, event);
   }
+}
+
+/** A paper's TL;DR and structured summary as one; at least one of them is given. */
+function combine(tldr: PaperSummary | undefined, full: PaperSummary | undefined): PaperSummary {
+  const written = [tldr, full].filter((s): s is PaperSummary => s?.source === 'model');
+  const base = written[0] ?? tldr ?? full;
+  if (!base) throw new Error('combine needs a summary');
+  if (written.length === 0) return base;
+  return {
+    ...base,
+    tldr: tldr?.source === 'model' ? tldr.tldr : null,
+    body: full?.source === 'model' ? full.body : null,
+  };
 }
 
 /** Models like to start a TL;DR with "TL;DR:"; the renderers add their own label. */

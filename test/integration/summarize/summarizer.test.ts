@@ -389,6 +389,22 @@ describe('digests', () => {
     expect(result.full.get(routed.id)?.body).toContain('## Contributions');
     expect(result.pending).toEqual({ tldr: [], full: [] });
     expect(result.usage).toMatchObject({ completions: 2, fallbacks: 1 });
+
+    // One summary per paper for the digest model: both model-written parts together.
+    expect(result.byPaper.get(routed.id)).toEqual({
+      ...result.full.get(routed.id),
+      tldr: result.tldrs.get(routed.id)?.tldr,
+    });
+    expect(result.byPaper.get(failing.id)).toEqual(result.tldrs.get(failing.id));
+  });
+
+  it('combine a model TL;DR with a failed full summary by leaving the extractive body out', async () => {
+    server.enqueue({ type: 'summary' }, { type: 'server-error' });
+    const s = summarizer({ maxRetries: 0, maxWorkers: 1 });
+    const result = await s.summarizeDigest({ tldrFor: [routed], fullFor: [routed] });
+
+    expect(result.full.get(routed.id)?.source).toBe('extractive');
+    expect(result.byPaper.get(routed.id)).toEqual({ ...result.tldrs.get(routed.id), body: null });
   });
 });
 
