@@ -6,7 +6,6 @@ import {
   type AnnounceType,
   absUrlFor,
   type Paper,
-  type ParsedId,
   parseArxivId,
   pdfUrlFor,
   versionedId,
@@ -56,54 +55,74 @@ export function readRssListing(rss: XmlElement): ListingFeed {
 }
 
 function readItem(item: XmlElement, announced: string | null): Paper {
-  const fields = childElements(item.inner);
-  const description = textOf(child(fields, 'description'));
-  const head = DESCRIPTION_HEAD.exec(description);
-  const parsed = itemId(head?.[1], fields);
-  const abstract = normalizeText(head ? description.slice(head[0].length) : description);
-  const categories: string[] = [];
-  const authors: string[] = [];
+  // One pass over the fields: a listing has thousands of items, each with a dozen fields.
+  let title = '';
+  let description = '';
+  let link: string | null = null;
+  let guid = '';
+  let creators = '';
   let announceType: AnnounceType | null = null;
-  for (const field of fields) {
-    if (field.name === 'category') {
-      const category = normalizeText(textOf(field));
-      if (category && !categories.includes(category)) categories.push(category);
-    } else if (field.name === 'dc:creator') {
-      authors.push(...splitCreators(textOf(field)));
-    } else if (field.name === 'arxiv:announce_type') {
-      announceType = toAnnounceType(normalizeText(textOf(field)));
+  let doi: string | null = null;
+  let journalRef: string | null = null;
+  const categories: string[] = [];
+  for (const field of childElements(item.inner)) {
+    switch (field.name) {
+      case 'title':
+        title = normalizeText(textOf(field));
+        break;
+      case 'description':
+        description = textOf(field);
+        break;
+      case 'link':
+        link = optionalText(field);
+        break;
+      case 'guid':
+        guid = normalizeText(textOf(field));
+        break;
+      case 'category': {
+        const category = normalizeText(textOf(field));
+        if (category && !categories.includes(category)) categories.push(category);
+        break;
+      }
+      case 'dc:creator':
+        creators += creators === '' ? textOf(field) : `, ${textOf(field)}`;
+        break;
+      case 'arxiv:announce_type':
+        announceType = toAnnounceType(normalizeText(textOf(field)));
+        break;
+      case 'arxiv:DOI':
+        doi = optionalText(field);
+        break;
+      case 'arxiv:journal_reference':
+        journalRef = optionalText(field);
+        break;
     }
   }
+  const head = DESCRIPTION_HEAD.exec(description);
+  // The id from the description, else from the guid (`oai:arXiv.org:<id>`), else from the link.
+  const parsed =
+    (head?.[1] === undefined ? null : parseArxivId(head[1])) ??
+    parseArxivId(guid.replace(/^oai:arXiv\.org:/, '')) ??
+    parseArxivId((link ?? '').replace(/^.*\/abs\//, ''));
+  if (!parsed) throw malformed(`an RSS item without an arXiv id (title "${title}")`);
   return {
     id: parsed.id,
     version: parsed.version,
-    title: normalizeText(textOf(child(fields, 'title'))),
-    authors,
-    abstract,
+    title,
+    authors: splitCreators(creators),
+    abstract: normalizeText(head ? description.slice(head[0].length) : description),
     categories,
     primaryCategory: categories[0] ?? '',
     announceType: announceType ?? toAnnounceType(head?.[2] ?? ''),
     published: null,
     updated: null,
     announced,
-    absUrl: optionalText(child(fields, 'link')) ?? absUrlFor(parsed.id),
+    absUrl: link ?? absUrlFor(parsed.id),
     pdfUrl: pdfUrlFor(versionedId(parsed)),
-    doi: optionalText(child(fields, 'arxiv:DOI')),
-    journalRef: optionalText(child(fields, 'arxiv:journal_reference')),
+    doi,
+    journalRef,
     comment: null,
   };
-}
-
-/** The id from the description, else from the guid (`oai:arXiv.org:<id>`), else from the link. */
-function itemId(fromDescription: string | undefined, fields: XmlElement[]): ParsedId {
-  const parsed =
-    (fromDescription === undefined ? null : parseArxivId(fromDescription)) ??
-    parseArxivId(textOf(child(fields, 'guid')).replace(/^\s*oai:arXiv\.org:/, '')) ??
-    parseArxivId(textOf(child(fields, 'link')).replace(/^.*\/abs\//, ''));
-  if (parsed) return parsed;
-  throw malformed(
-    `an RSS item without an arXiv id (title "${normalizeText(textOf(child(fields, 'title')))}")`,
-  );
 }
 
 function toAnnounceType(text: string): AnnounceType | null {
@@ -115,15 +134,17 @@ function toAnnounceType(text: string): AnnounceType | null {
  * an affiliation; affiliations are dropped so that names match those of the API.
  */
 export function splitCreators(text: string): string[] {
-  if (!text.includes('('))
-    return text
+  // Normalized once here, so each name needs only trimming.
+  const line = normalizeText(text);
+  if (!line.includes('('))
+    return line
       .split(',')
-      .map(normalizeText)
-      .filter((author) => author !== '');
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
   const names: string[] = [];
   let depth = 0;
   let name = '';
-  for (const char of text) {
+  for (const char of line) {
     if (char === '(') depth++;
     else if (char === ')') depth = Math.max(0, depth - 1);
     else if (depth === 0 && char === ',') {
@@ -132,6 +153,7 @@ export function splitCreators(text: string): string[] {
     } else if (depth === 0) name += char;
   }
   names.push(name);
+  // Dropping "(affiliation)" can leave two spaces behind ("A (X) B"), hence normalizeText here.
   return names.map(normalizeText).filter((author) => author !== '');
 }
 
