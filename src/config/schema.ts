@@ -55,11 +55,22 @@ const aiSummary = z.object({
   max_papers_to_summarize: wholeNumber(0, 200).default(10),
   max_workers: wholeNumber(1, 32).default(3),
   language: text('a language code such as "en" or "zh"').default('en'),
+  /** Estimated tokens of full text sent for a structured summary; references and appendices are cut first. */
+  input_token_budget: wholeNumber(1000, 1_000_000).default(20_000),
+  /** The most tokens a structured summary may use. */
+  max_output_tokens: wholeNumber(100, 32_000).default(1500),
+  request_timeout_seconds: wholeNumber(5, 600).default(120),
+  max_retries: wholeNumber(0, 10).default(3),
+  /** A digest goes out with the summaries ready by then; the rest finish in the background for the cache. */
+  digest_deadline_seconds: wholeNumber(1, 3600).default(120),
 });
 
 const arxiv = z.object({
   rss_url: httpUrl('the base URL of the arXiv listing feeds').default('https://rss.arxiv.org/rss'),
   api_url: httpUrl('the URL of the arXiv query API').default('https://export.arxiv.org/api/query'),
+  /** Where full texts are read for summaries: arXiv's HTML rendering first, the PDF second. */
+  html_url: httpUrl('the base URL of arXiv HTML papers').default('https://arxiv.org/html'),
+  pdf_url: httpUrl('the base URL of arXiv PDFs').default('https://arxiv.org/pdf'),
   /** arXiv asks for one request at a time, at least 3 s apart. Lower it only for a mirror or a test server. */
   min_interval_ms: wholeNumber(0, 600_000).default(3000),
   timeout_ms: wholeNumber(1000, 600_000).default(30_000),
@@ -77,6 +88,8 @@ const store = z.object({
 const output = z.object({
   /** Where the console delivery writes digests as Markdown and RSS. */
   dir: text('a directory path').default('./data'),
+  /** Where the RSS file is published (e.g. GitHub Pages), for the feed's self link; null: its file path. */
+  feed_url: httpUrl('the public URL of the RSS feed').nullable().default(null),
 });
 
 export const configSchema = z.object({

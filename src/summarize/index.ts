@@ -52,6 +52,11 @@ export function createSummarizer(settings: Config['ai_summary'], deps: Summarize
   }
   const { env: _env, cwd, ...rest } = deps;
   return new Summarizer({
+    inputTokenBudget: settings.input_token_budget,
+    fullMaxTokens: settings.max_output_tokens,
+    requestTimeoutMs: settings.request_timeout_seconds * 1000,
+    maxRetries: settings.max_retries,
+    digestDeadlineMs: settings.digest_deadline_seconds * 1000,
     ...rest,
     logger,
     baseUrl: settings.base_url,
