@@ -179,14 +179,14 @@ async function withEngine(context: Context, run: (engine: Engine) => Promise<num
 
 /** Lets summaries still running finish into the cache (so the next run pays nothing), then closes. */
 async function closeEngine(engine: Engine, store: Store, context: Context): Promise<void> {
-  const background = engine.summarizer.idle();
+  const background = engine.idle();
   const settled = await Promise.race([background.then(() => true), delay(100).then(() => false)]);
   if (!settled) {
     context.progress.step('finishing summaries in the background for the cache (Ctrl+C to skip)');
     await background;
     context.progress.clear();
   }
-  await engine.summarizer.close();
+  await engine.close();
   await store.close();
 }
 
@@ -365,7 +365,17 @@ async function readFeed(context: Context, source: string, client: ArxivClient | 
     }
     return parseFeed(response.body).papers;
   }
-  return parseFeed(readInputFile(context, source)).papers;
+  try {
+    return parseFeed(readInputFile(context, source)).papers;
+  } catch (error) {
+    // A file on the command line is the user's input: a bad one is their mistake to fix, not arXiv's failure.
+    if (isAppError(error) && error.code === 'ARXIV_MALFORMED') {
+      throw new UserError('INPUT_INVALID', `${source} is not an arXiv feed: ${error.userMessage}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
 
 function readInputFile(context: Context, path: string): Buffer {

@@ -18,8 +18,13 @@ import { VERSION } from './version.ts';
 export interface Engine {
   config: Config;
   client: ArxivClient;
-  summarizer: Summarizer;
+  /** Made on first use, so a run that needs no summary neither builds it nor warns about a missing key. */
+  readonly summarizer: Summarizer;
   logger: Logger;
+  /** Waits for summaries still running in the background (they fill the cache), then releases them. */
+  close(): Promise<void>;
+  /** Resolves when no summary is running in the background. */
+  idle(): Promise<void>;
 }
 
 export interface EngineOptions {
@@ -40,16 +45,28 @@ export function createEngine(options: EngineOptions): Engine {
     logger: logger.child({ module: 'arxiv' }),
     ...(options.onArxivRequest ? { onRequest: options.onArxivRequest } : {}),
   });
-  const summarizer = createSummarizer(config.ai_summary, {
-    cache: options.store.namespace('summaries'),
-    download: (url, opts) => client.download(url, opts),
-    htmlBaseUrl: config.arxiv.html_url,
-    pdfBaseUrl: config.arxiv.pdf_url,
-    logger: logger.child({ module: 'summarize' }),
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-  });
-  return { config, client, summarizer, logger };
+  let summarizer: Summarizer | null = null;
+  const makeSummarizer = () =>
+    createSummarizer(config.ai_summary, {
+      cache: options.store.namespace('summaries'),
+      download: (url, opts) => client.download(url, opts),
+      htmlBaseUrl: config.arxiv.html_url,
+      pdfBaseUrl: config.arxiv.pdf_url,
+      logger: logger.child({ module: 'summarize' }),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
+  return {
+    config,
+    client,
+    logger,
+    get summarizer() {
+      summarizer ??= makeSummarizer();
+      return summarizer;
+    },
+    idle: async () => summarizer?.idle(),
+    close: async () => summarizer?.close(),
+  };
 }
 
 export interface Listing {
