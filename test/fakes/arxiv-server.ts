@@ -21,6 +21,14 @@ import { hasSharedFixtures, readArxivPyRecording, readSharedFixture } from '../s
  * Faults (`fail`) are queued and each is used by the next matching request. Every request is recorded with
  * its arrival and completion time (performance.now() of this process), and the most requests ever in flight
  * at once is kept in `maxInFlight`.
+ *
+ *   const fake = await startFakeArxiv();
+ *   const client = new ArxivClient({ rssUrl: fake.rssUrl, apiUrl: fake.apiUrl, gate: new RateGate({ minIntervalMs: 1 }),
+ *     minIntervalMs: 1, timeoutMs: 2000, maxRetries: 2, backoffBaseMs: 5, contact: 'test', version: '0.0.0' });
+ *   fake.setListing(rssListingXml([{ id: '2602.00001', title: 'A paper' }], { categories: ['cs.AI'] }));
+ *   fake.fail(faults.tooManyRequests(1));
+ *   ...
+ *   await fake.close();
  */
 
 export type Route = 'rss' | 'api' | 'pdf' | 'html';
