@@ -1,0 +1,90 @@
+/**
+ * Text for Slack. Slack parses `&`, `<` and `>` in every mrkdwn field and in a message's fallback `text`:
+ * `<!channel>`, `<!here>`, `<!everyone>`, `<@U…>`, `<!subteam^…>` notify people and `<url|label>` is a link.
+ * Untrusted text (from arXiv, a user or a model) therefore has these three characters escaped as entities,
+ * which Slack shows as the characters themselves, so such text can never ping anyone or forge a link.
+ * Control characters and bidirectional overrides are removed too: a client may act on them rather than show
+ * them. `plain_text` fields (headers) are not parsed by Slack, so they are only cleaned, not escaped.
+ *
+ * Slack has no escape for its formatting characters (`*`, `_`, `~`, `` ` ``): a title such as `*Bold* claim`
+ * shows in bold. That changes how text looks, never whom it reaches or where a link goes.
+ */
+
+/** C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** An ANSI escape sequence (CSI or OSC): removed whole so its parameters do not linger as text. */
+const ANSI =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences start with control characters
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]/g;
+
+/** Removes what a reader's client could act on rather than show; tabs become spaces, CR LF becomes LF. */
+export function cleanText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(ANSI, '').replace(CONTROL, '');
+}
+
+/** Cleaned, on one line. */
+export function cleanLine(text: string): string {
+  return cleanText(text).replace(/\s+/g, ' ').trim();
+}
+
+/** Untrusted text for a mrkdwn field or a fallback `text`: cleaned and `&`, `<`, `>` escaped. */
+export function escapeMrkdwn(text: string): string {
+  return cleanText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A URL as the target of a `<url|label>` link, or null when it is not an http(s) URL. `|` would end the URL
+ * inside the link, so it is percent-encoded; `&`, `<`, `>` are escaped like any text.
+ */
+export function linkTarget(url: string): string | null {
+  const trimmed = cleanLine(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  return parsed.href.replace(/\|/g, '%7C').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Top-level domains common enough that `name.tld` in a label reads as a web address. */
+const COMMON_TLDS =
+  'com|org|net|edu|gov|mil|int|io|ai|app|dev|co|me|info|biz|xyz|uk|us|de|fr|jp|cn|ru|in|eu|ca|au|ch|nl|se|it|es|br|kr';
+const HOST_IN_TEXT = new RegExp(
+  `(?:https?://([a-z0-9.-]+))|\\b((?:www\\.)?(?:[a-z0-9-]+\\.)+(?:${COMMON_TLDS}))\\b`,
+  'gi',
+);
+
+function hostsNamedIn(text: string): string[] {
+  return [...text.matchAll(HOST_IN_TEXT)].map((match) =>
+    (match[1] ?? match[2] ?? '').toLowerCase().replace(/^www\./, ''),
+  );
+}
+
+function hostOf(url: string): string {
+  return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+}
+
+/**
+ * A link as mrkdwn. The label is untrusted text; when it names a web address other than the link's own
+ * host (`arxiv.org/abs/…` going to another site), the link is shown as the label followed by its real
+ * address, so a label can never pose as another destination. A URL that is not http(s) is shown as text.
+ */
+export function mrkdwnLink(label: string, url: string): string {
+  const target = linkTarget(url);
+  const shownLabel = cleanLine(label);
+  if (target === null) {
+    return shownLabel === ''
+      ? escapeMrkdwn(cleanLine(url))
+      : `${escapeMrkdwn(shownLabel)} (${escapeMrkdwn(cleanLine(url))})`;
+  }
+  if (shownLabel === '' || shownLabel === cleanLine(url)) return `<${target}>`;
+  const host = hostOf(cleanLine(url));
+  const named = hostsNamedIn(shownLabel);
+  if (named.some((name) => name !== host && !host.endsWith(`.${name}`))) {
+    return `${escapeMrkdwn(shownLabel)} (<${target}>)`;
+  }
+  return `<${target}|${escapeMrkdwn(shownLabel)}>`;
+}

@@ -1,0 +1,928 @@
+/**
+ * The Slack adapter, on @slack/bolt. It translates and renders; every rule lives in the core.
+ *
+ * Connecting. With an app-level token (SLACK_APP_TOKEN) it connects over Socket Mode and needs no public
+ * URL. Without one it runs in HTTP mode: `requestListener` is a Node request listener (Bolt's HTTPReceiver,
+ * which checks every request's signature with SLACK_SIGNING_SECRET and refuses timestamps older than 5
+ * minutes) that the project's HTTP server mounts at `/slack/events` for commands, events and interactivity.
+ * `start()` first calls `auth.test`, which tells the workspace and bot user (shown in `health()`); a missing
+ * or rejected token stops start-up with a UserError naming the variable.
+ *
+ * Posting. `post` renders the Block model as Block Kit (blocks.ts); links are not unfurled. A message too
+ * large for one Slack message is posted as several parts in order (the first where asked, the rest in its
+ * thread) and `post` returns the first part's ref. Posts to one channel are paced (one per second by
+ * default, Slack's documented rate for chat.postMessage) so a digest to many channels does not run into
+ * 429s; a 429 that still comes is waited out per its Retry-After by the WebClient, and a failure in one
+ * channel touches no other. A channel the bot is not in gives a clear log line and an error whose message
+ * tells the user to invite the bot.
+ *
+ * Idempotency. A post with an idempotency key carries it in Slack message metadata
+ * (`arxiv_digest_post`); `findPosted` reads it back from the channel's recent history or the thread's
+ * replies (`include_all_metadata`). A multi-part post with a key is resumable: `findPosted` reports it only
+ * when every part is there, and posting it again posts only the parts that are missing.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { ExternalError, isAppError, UserError } from '../../src/errors.ts';
+import { type Logger, silentLogger } from '../../src/log.ts';
+import type {
+  AdapterHealth,
+  ChatAdapter,
+  CommandEvent,
+  InboundHandlers,
+  MessageRef,
+  OutboundMessage,
+  PostOptions,
+  TargetId,
+  UserId,
+  Visibility,
+} from '../types.ts';
+import { renderMessage, type SlackMessage } from './blocks.ts';
+import { channelTarget, isDirectMessageChannel, parseSlackTarget, userTarget } from './ids.ts';
+import { boltLogger } from './logger.ts';
+import { type StoredMessage, storedMessageText } from './read.ts';
+import {
+  commandOrigin,
+  type ReactionCallback,
+  reactionOnMessage,
+  type SlashCommandFields,
+} from './translate.ts';
+
+export interface SlackAdapterOptions {
+  /** SLACK_BOT_TOKEN: the bot token (`xoxb-…`), in both modes. */
+  botToken: string;
+  /** SLACK_APP_TOKEN: an app-level token (`xapp-…`) with `connections:write`; selects Socket Mode. */
+  appToken?: string | undefined;
+  /** SLACK_SIGNING_SECRET: verifies requests in HTTP mode (used when there is no app token). */
+  signingSecret?: string | undefined;
+  /** SLACK_API_URL: the Web API base URL, e.g. a proxy or a test server. Default `https://slack.com/api/`. */
+  apiUrl?: string | undefined;
+  logger?: Logger | undefined;
+  /** The slash command the app defines (manifest.yml). Default `/arxiv`. */
+  command?: string | undefined;
+  /** The least time between two posts to one channel. Default 1,000 ms (Slack: about one per second). */
+  minPostIntervalMs?: number | undefined;
+  /** How the WebClient retries failed and rate-limited calls (429s are always waited out first). */
+  retryConfig?: webApi.RetryOptions | undefined;
+  /** Timeout of one Web API request. Default 30 s. */
+  requestTimeoutMs?: number | undefined;
+  /** How many of a channel's newest messages `findPosted` looks through. Default 1,000. */
+  historyDepth?: number | undefined;
+  /** How long a channel membership answer is reused by `canManageChannel`. Default 60 s. */
+  membershipTtlMs?: number | undefined;
+  /** How long `start()` waits for Socket Mode to connect. Default 30 s. */
+  connectTimeoutMs?: number | undefined;
+  /** Socket Mode heartbeat: how long to wait for a pong, and for the server's ping. Bolt's defaults: 5 s, 30 s. */
+  clientPingTimeoutMs?: number | undefined;
+  serverPingTimeoutMs?: number | undefined;
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+interface Identity {
+  team: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  botName: string;
+}
+
+interface PostPart {
+  key: string;
+  part: number;
+  parts: number;
+}
+
+/** A message as conversations.history and conversations.replies return it. */
+interface SlackHistoryMessage extends StoredMessage {
+  ts?: string;
+  thread_ts?: string;
+  bot_id?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
+const METADATA_EVENT = 'arxiv_digest_post';
+const DEFAULT_API_URL = 'https://slack.com/api/';
+/** Slack's error codes for a conversation the bot cannot use: it is not a member, or cannot see it. */
+const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'cannot_dm_bot']);
+/** Slack's error codes for a token that does not work. */
+const BAD_TOKEN = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
+/** Keys this process posted, remembered so `findPosted` needs no API call for them. */
+const REMEMBERED_KEYS = 10_000;
+const HISTORY_PAGE = 200;
+
+/** A post or a read failed because the bot is not in the channel (or cannot see it). */
+export class NotInChannelError extends ExternalError {
+  readonly slackError: string;
+
+  constructor(slackError: string, botName: string, options: { cause?: unknown; detail?: string }) {
+    super(
+      'PLATFORM_HTTP',
+      `I am not a member of that channel, so I cannot post there. Invite me with /invite @${botName} and try again.`,
+      { ...options, retryable: false },
+    );
+    this.slackError = slackError;
+  }
+}
+
+/** The Slack error code of a failed Web API call (`not_in_channel`, …), or null for other failures. */
+function platformError(error: unknown): string | null {
+  const e = error as { code?: string; data?: { error?: string } };
+  return e?.code === webApi.ErrorCode.PlatformError ? (e.data?.error ?? null) : null;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class SlackAdapter implements ChatAdapter {
+  readonly platform = 'slack';
+  /**
+   * In HTTP mode, the request listener for `/slack/events` (commands, events and interactivity): Bolt's
+   * HTTPReceiver with its signature and timestamp checks. It answers 503 before `start()` and after `stop()`.
+   * In Socket Mode it answers 404: events come over the socket.
+   */
+  readonly requestListener: (request: IncomingMessage, response: ServerResponse) => void;
+
+  readonly #botToken: string;
+  readonly #appToken: string | undefined;
+  readonly #signingSecret: string | undefined;
+  readonly #apiUrl: string;
+  readonly #logger: Logger;
+  readonly #command: string;
+  readonly #minPostIntervalMs: number;
+  readonly #retryConfig: webApi.RetryOptions;
+  readonly #requestTimeoutMs: number;
+  readonly #historyDepth: number;
+  readonly #membershipTtlMs: number;
+  readonly #connectTimeoutMs: number;
+  readonly #clientPingTimeoutMs: number | undefined;
+  readonly #serverPingTimeoutMs: number | undefined;
+  readonly #client: webApi.WebClient;
+
+  #state: State = 'new';
+  #stopping: Promise<void> | null = null;
+  #identity: Identity | null = null;
+  #http: HTTPReceiver | null = null;
+  #socket: SocketModeReceiver | null = null;
+  #socketConnected = false;
+  #socketNote = '';
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #dmChannels = new Map<string, string>();
+  readonly #dmUsers = new Map<string, string>();
+  readonly #postedKeys = new Map<string, MessageRef>();
+  readonly #membership = new Map<string, { member: boolean; until: number }>();
+  readonly #nextPostAt = new Map<string, number>();
+
+  constructor(options: SlackAdapterOptions) {
+    this.#botToken = (options.botToken ?? '').trim();
+    this.#appToken = options.appToken?.trim() || undefined;
+    this.#signingSecret = options.signingSecret?.trim() || undefined;
+    this.#apiUrl = options.apiUrl?.trim() || DEFAULT_API_URL;
+    this.#logger = (options.logger ?? silentLogger).child({ adapter: 'slack' });
+    this.#command = options.command ?? '/arxiv';
+    this.#minPostIntervalMs = options.minPostIntervalMs ?? 1000;
+    this.#retryConfig = options.retryConfig ?? {
+      retries: 5,
+      factor: 2,
+      minTimeout: 1000,
+      maxTimeout: 30_000,
+      randomize: true,
+    };
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.#historyDepth = options.historyDepth ?? 1000;
+    this.#membershipTtlMs = options.membershipTtlMs ?? 60_000;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+    this.#clientPingTimeoutMs = options.clientPingTimeoutMs;
+    this.#serverPingTimeoutMs = options.serverPingTimeoutMs;
+    this.#checkCredentials();
+    this.#client = new webApi.WebClient(this.#botToken, {
+      slackApiUrl: this.#apiUrl,
+      logger: boltLogger(this.#logger),
+      retryConfig: this.#retryConfig,
+      timeout: this.#requestTimeoutMs,
+    });
+    this.requestListener = (request, response) => this.#onHttpRequest(request, response);
+  }
+
+  /** Socket Mode (an app token was given) or HTTP mode. */
+  get mode(): 'socket' | 'http' {
+    return this.#appToken ? 'socket' : 'http';
+  }
+
+  async start(handlers: InboundHandlers): Promise<void> {
+    if (this.#state !== 'new') throw new Error('This Slack adapter was already started; make a new one.');
+    this.#state = 'starting';
+    try {
+      this.#identity = await this.#authTest();
+      // The receiver keeps the app it was built with and hands it every request or envelope.
+      this.#buildApp(this.#identity, handlers);
+      if (this.#socket) await this.#connectSocket(this.#socket);
+      this.#state = 'running';
+      this.#logger.info(
+        { team: this.#identity.team, bot: this.#identity.botName, mode: this.mode },
+        'connected to Slack',
+      );
+    } catch (error) {
+      this.#state = 'stopped';
+      await this.#socket?.client.disconnect().catch(() => {});
+      throw error;
+    }
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    const wasStarted = this.#state === 'running' || this.#state === 'starting';
+    this.#state = 'stopping';
+    await Promise.allSettled([...this.#inFlight]);
+    if (wasStarted && this.#socket) await this.#socket.client.disconnect().catch(() => {});
+    this.#socketConnected = false;
+    this.#state = 'stopped';
+  }
+
+  health(): AdapterHealth {
+    const who = this.#identity
+      ? `workspace ${this.#identity.teamName} (${this.#identity.team}) as @${this.#identity.botName}`
+      : '';
+    switch (this.#state) {
+      case 'new':
+        return { connected: false, detail: 'slack: not started' };
+      case 'starting':
+        return { connected: false, detail: 'slack: connecting' };
+      case 'stopping':
+        return { connected: false, detail: 'slack: stopping' };
+      case 'stopped':
+        return { connected: false, detail: 'slack: stopped' };
+      case 'running':
+        if (this.mode === 'http')
+          return { connected: true, detail: `slack: ${who}, HTTP events at /slack/events` };
+        return this.#socketConnected
+          ? { connected: true, detail: `slack: ${who}, Socket Mode` }
+          : {
+              connected: false,
+              detail: `slack: ${who}, Socket Mode disconnected${this.#socketNote}, reconnecting`,
+            };
+    }
+  }
+
+  post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {
+    if (this.#state !== 'running') {
+      return Promise.reject(
+        new Error(`The Slack adapter is ${this.#state === 'new' ? 'not started' : 'stopped'}.`),
+      );
+    }
+    return this.#track(this.#post(target, message, options));
+  }
+
+  async findPosted(
+    target: TargetId,
+    idempotencyKey: string,
+    thread?: MessageRef,
+  ): Promise<MessageRef | null> {
+    const remembered = this.#postedKeys.get(keyOf(target, idempotencyKey));
+    const root = thread ? (thread.threadId ?? thread.id) : undefined;
+    if (remembered && remembered.threadId === root) return { ...remembered };
+    let channel: string;
+    try {
+      channel = await this.#conversationOf(target);
+    } catch (error) {
+      if (error instanceof NotInChannelError) return null;
+      throw error;
+    }
+    const found = await this.#findParts(channel, idempotencyKey, root);
+    const first = found.get(1);
+    if (!first?.ts) return null;
+    const parts = partOf(first)?.parts ?? 1;
+    if (parts > 1) {
+      // The later parts are in the first part's thread (or in the same thread, for a reply).
+      const rest = root === undefined ? await this.#findParts(channel, idempotencyKey, first.ts) : found;
+      for (let part = 2; part <= parts; part++) if (!rest.has(part)) return null;
+    }
+    return root === undefined ? { target, id: first.ts } : { target, id: first.ts, threadId: root };
+  }
+
+  async fetchMessageText(message: MessageRef): Promise<string | null> {
+    try {
+      const channel = await this.#conversationOf(message.target);
+      const found = await this.#locate(channel, message.id);
+      return found ? storedMessageText(found) : null;
+    } catch (error) {
+      if (error instanceof NotInChannelError || platformError(error) !== null) return null;
+      throw this.#external(error, 'read a message');
+    }
+  }
+
+  /**
+   * Whether `user` is a member of `channel` (conversations.members, read page by page until the user is
+   * found, and remembered for `membershipTtlMs`, so a burst of commands costs one listing). A user may
+   * always manage their own direct-message target.
+   */
+  async canManageChannel(user: UserId, channel: TargetId): Promise<boolean> {
+    const who = parseSlackTarget(user);
+    const where = parseSlackTarget(channel);
+    if (who.kind !== 'user') throw new Error(`"${user}" is not a Slack user.`);
+    if (where.kind === 'user') return where.user === who.user && where.team === who.team;
+    const cacheKey = `${where.channel}\u0000${who.user}`;
+    const cached = this.#membership.get(cacheKey);
+    if (cached && cached.until > Date.now()) return cached.member;
+    const member = await this.#isMember(where.channel, who.user);
+    this.#membership.set(cacheKey, { member, until: Date.now() + this.#membershipTtlMs });
+    return member;
+  }
+
+  // --- start-up ------------------------------------------------------------------------------------------
+
+  #checkCredentials(): void {
+    if (this.#botToken === '') {
+      throw new UserError(
+        'CONFIG_INVALID',
+        'SLACK_BOT_TOKEN is missing. Set it to the Bot User OAuth Token (xoxb-…) from the app\'s "OAuth & Permissions" page.',
+      );
+    }
+    if (!this.#botToken.startsWith('xoxb-')) {
+      throw new UserError(
+        'CONFIG_INVALID',
+        'SLACK_BOT_TOKEN is not a bot token: it must start with "xoxb-" (the Bot User OAuth Token on the app\'s "OAuth & Permissions" page).',
+      );
+    }
+    if (this.#appToken !== undefined && !this.#appToken.startsWith('xapp-')) {
+      throw new UserError(
+        'CONFIG_INVALID',
+        'SLACK_APP_TOKEN is not an app-level token: it must start with "xapp-" (make one with the connections:write scope under "Basic Information").',
+      );
+    }
+    if (this.#appToken === undefined && this.#signingSecret === undefined) {
+      throw new UserError(
+        'CONFIG_INVALID',
+        'Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode at /slack/events); neither is set.',
+      );
+    }
+  }
+
+  async #authTest(): Promise<Identity> {
+    // Start-up asks once: a bad token must fail fast, not be retried for minutes.
+    const client = new webApi.WebClient(this.#botToken, {
+      slackApiUrl: this.#apiUrl,
+      logger: boltLogger(this.#logger),
+      retryConfig: { retries: 0 },
+      timeout: this.#requestTimeoutMs,
+    });
+    try {
+      const result = await client.auth.test();
+      if (!result.team_id || !result.user_id || !result.bot_id) {
+        throw new UserError(
+          'CONFIG_INVALID',
+          'SLACK_BOT_TOKEN is not a bot token: Slack does not name a bot user for it. Use the Bot User OAuth Token (xoxb-…).',
+        );
+      }
+      return {
+        team: result.team_id,
+        teamName: result.team ?? result.team_id,
+        botUserId: result.user_id,
+        botId: result.bot_id,
+        botName: result.user ?? 'arxiv-digest',
+      };
+    } catch (error) {
+      if (isAppError(error)) throw error;
+      const code = platformError(error);
+      if (code !== null && BAD_TOKEN.has(code)) {
+        throw new UserError(
+          'CONFIG_INVALID',
+          `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from the app's "OAuth & Permissions" page, and reinstall the app if it was revoked.`,
+          { cause: error },
+        );
+      }
+      throw new ExternalError(
+        'PLATFORM_HTTP',
+        `Cannot reach Slack at ${this.#apiUrl} to check the bot token.`,
+        {
+          cause: error,
+          detail: (error as Error).message,
+          retryable: true,
+        },
+      );
+    }
+  }
+
+  #buildApp(identity: Identity, handlers: InboundHandlers): App {
+    const logger = boltLogger(this.#logger);
+    if (this.#appToken) {
+      this.#socket = new SocketModeReceiver({
+        appToken: this.#appToken,
+        logger,
+        installerOptions: { clientOptions: { slackApiUrl: this.#apiUrl } },
+        ...(this.#clientPingTimeoutMs === undefined ? {} : { clientPingTimeout: this.#clientPingTimeoutMs }),
+        ...(this.#serverPingTimeoutMs === undefined ? {} : { serverPingTimeout: this.#serverPingTimeoutMs }),
+      });
+      this.#watchSocket(this.#socket);
+    } else {
+      this.#http = new HTTPReceiver({
+        signingSecret: this.#signingSecret ?? '',
+        endpoints: '/slack/events',
+        logger,
+        // Bolt sends 404 after this long when nothing acknowledged a request; a command is acknowledged at once.
+        unhandledRequestTimeoutMillis: 3001,
+      });
+    }
+    const app = new App({
+      token: this.#botToken,
+      botId: identity.botId,
+      botUserId: identity.botUserId,
+      receiver: this.#socket ?? (this.#http as HTTPReceiver),
+      logger,
+      clientOptions: {
+        slackApiUrl: this.#apiUrl,
+        retryConfig: this.#retryConfig,
+        timeout: this.#requestTimeoutMs,
+      },
+    });
+    this.#register(app, handlers);
+    return app;
+  }
+
+  #watchSocket(receiver: SocketModeReceiver): void {
+    receiver.client.on('connected', () => {
+      this.#socketConnected = true;
+      this.#socketNote = '';
+    });
+    receiver.client.on('disconnected', () => {
+      this.#socketConnected = false;
+    });
+    receiver.client.on('reconnecting', () => {
+      this.#socketConnected = false;
+      this.#logger.warn('the Socket Mode connection to Slack dropped; reconnecting');
+    });
+    receiver.client.on('error', (error: Error) => {
+      this.#socketNote = ` (${error.message})`;
+    });
+  }
+
+  async #connectSocket(receiver: SocketModeReceiver): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ExternalError(
+              'PLATFORM_HTTP',
+              `Slack's Socket Mode did not connect within ${this.#connectTimeoutMs} ms.`,
+              { retryable: true },
+            ),
+          ),
+        this.#connectTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([receiver.start(), timeout]);
+      this.#socketConnected = true;
+    } catch (error) {
+      if (isAppError(error)) throw error;
+      const code = platformError(error);
+      if (code !== null && BAD_TOKEN.has(code)) {
+        throw new UserError(
+          'CONFIG_INVALID',
+          `Slack rejected SLACK_APP_TOKEN (${code}). Make an app-level token with the connections:write scope under "Basic Information" and set it again.`,
+          { cause: error },
+        );
+      }
+      throw new ExternalError('PLATFORM_HTTP', "Cannot open Slack's Socket Mode connection.", {
+        cause: error,
+        detail: (error as Error).message,
+        retryable: true,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // --- inbound -------------------------------------------------------------------------------------------
+
+  #register(app: App, handlers: InboundHandlers): void {
+    app.command(this.#command, async ({ command, ack, respond }) => {
+      if (this.#state !== 'running') {
+        await ack({ response_type: 'ephemeral', text: 'The bot is restarting; try again in a minute.' });
+        return;
+      }
+      // Acknowledged before anything else, so Slack's 3 seconds hold whatever the command does next.
+      await ack();
+      const origin = commandOrigin(command as SlashCommandFields);
+      const event: CommandEvent = {
+        platform: 'slack',
+        ...origin,
+        respond: (message, visibility) => this.#track(this.#respond(respond, message, visibility)),
+      };
+      void this.#track(
+        handlers.onCommand(event).catch((error: unknown) => this.#commandFailed(event, error)),
+      );
+    });
+    // Another command routed to this app (a renamed one in the app's settings) gets an answer, not a timeout.
+    app.command(new RegExp(`^(?!${escapeRegExp(this.#command)}$)`), async ({ command, ack }) => {
+      await ack({
+        response_type: 'ephemeral',
+        text: `This app answers ${this.#command}; ${command.command} is not one of its commands.`,
+      });
+    });
+    app.event('reaction_added', async ({ body }) => {
+      if (this.#state !== 'running' || !this.#identity) return;
+      const reaction = reactionOnMessage(body as unknown as ReactionCallback, this.#identity.team);
+      if (!reaction) return;
+      try {
+        const target = await this.#targetOfConversation(reaction.team, reaction.channel);
+        const located = await this.#locate(reaction.channel, reaction.ts).catch(() => null);
+        const root = located?.thread_ts;
+        const message: MessageRef =
+          root !== undefined && root !== reaction.ts
+            ? { target, id: reaction.ts, threadId: root }
+            : { target, id: reaction.ts };
+        await this.#track(
+          handlers.onReaction({ platform: 'slack', emoji: reaction.emoji, user: reaction.user, message }),
+        );
+      } catch (error) {
+        this.#logger.error(
+          { err: error, channel: reaction.channel, ts: reaction.ts },
+          'a reaction failed in the bot',
+        );
+      }
+    });
+    app.error(async (error) => {
+      this.#logger.error({ err: error }, 'Bolt reported an error');
+    });
+  }
+
+  async #respond(
+    respond: (message: Record<string, unknown>) => Promise<unknown>,
+    message: OutboundMessage,
+    visibility: Visibility,
+  ): Promise<void> {
+    for (const part of renderMessage(message)) {
+      try {
+        await respond({
+          response_type: visibility === 'private' ? 'ephemeral' : 'in_channel',
+          replace_original: false,
+          text: part.text,
+          ...(part.blocks.length > 0 ? { blocks: part.blocks } : {}),
+        });
+      } catch (error) {
+        throw new ExternalError(
+          'PLATFORM_HTTP',
+          'Slack did not take the answer to this command (answers are accepted for 30 minutes); run it again.',
+          { cause: error, detail: (error as Error).message, retryable: false },
+        );
+      }
+    }
+  }
+
+  async #commandFailed(event: CommandEvent, error: unknown): Promise<void> {
+    let text: string;
+    if (isAppError(error)) {
+      text = error.userMessage;
+      this.#logger.warn({ err: error, channel: event.channel }, 'a command ended with an error for the user');
+    } else {
+      text = 'That failed unexpectedly; the log has the details.';
+      this.#logger.error({ err: error, channel: event.channel }, 'a command failed in the bot');
+    }
+    await event
+      .respond({ text, blocks: [{ kind: 'text', spans: [{ text }] }] }, 'private')
+      .catch((respondError: unknown) =>
+        this.#logger.warn({ err: respondError }, 'could not tell the user that their command failed'),
+      );
+  }
+
+  #onHttpRequest(request: IncomingMessage, response: ServerResponse): void {
+    if (this.mode !== 'http') {
+      response.writeHead(404).end();
+      return;
+    }
+    if (this.#state !== 'running' || !this.#http) {
+      response.writeHead(503, { 'Retry-After': '5' }).end();
+      return;
+    }
+    try {
+      this.#http.requestListener(request, response);
+    } catch (error) {
+      // Bolt throws for a path or method it does not serve.
+      this.#logger.debug({ err: error, url: request.url }, 'not a Slack events request');
+      if (!response.headersSent) response.writeHead(404).end();
+    }
+  }
+
+  // --- outbound ------------------------------------------------------------------------------------------
+
+  async #post(target: TargetId, message: OutboundMessage, options: PostOptions): Promise<MessageRef> {
+    const thread = options.thread;
+    if (thread && thread.target !== target) {
+      throw new Error(`A thread in "${thread.target}" cannot hold a reply posted to "${target}".`);
+    }
+    const key = options.idempotencyKey;
+    const channel = await this.#conversationOf(target);
+    const root = thread ? (thread.threadId ?? thread.id) : undefined;
+    const parts = renderMessage(message);
+    const label = (part: number): PostPart | undefined =>
+      key === undefined ? undefined : { key, part, parts: parts.length };
+    // A multi-part post with a key may have been cut short by a crash: its posted parts are not repeated.
+    const resumable = key !== undefined && parts.length > 1;
+    const posted = resumable
+      ? await this.#findParts(channel, key, root)
+      : new Map<number, SlackHistoryMessage>();
+    let first = posted.get(1)?.ts;
+    if (first === undefined)
+      first = await this.#postPart(target, channel, parts[0] as SlackMessage, root, label(1));
+    // The later parts go to the first part's thread (or stay in the thread the first part is in).
+    const restThread = root ?? first;
+    const postedRest =
+      resumable && root === undefined && posted.has(1) ? await this.#findParts(channel, key, first) : posted;
+    for (let index = 1; index < parts.length; index++) {
+      if (postedRest.has(index + 1)) continue;
+      await this.#postPart(target, channel, parts[index] as SlackMessage, restThread, label(index + 1));
+    }
+    const ref: MessageRef =
+      root === undefined ? { target, id: first } : { target, id: first, threadId: root };
+    if (key !== undefined) this.#rememberKey(target, key, ref);
+    return ref;
+  }
+
+  async #postPart(
+    target: TargetId,
+    channel: string,
+    part: SlackMessage,
+    threadTs: string | undefined,
+    metadata: PostPart | undefined,
+  ): Promise<string> {
+    await this.#pace(channel);
+    try {
+      const result = await this.#client.chat.postMessage({
+        channel,
+        text: part.text,
+        ...(part.blocks.length > 0 ? { blocks: part.blocks } : {}),
+        ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(metadata ? { metadata: { event_type: METADATA_EVENT, event_payload: { ...metadata } } } : {}),
+      });
+      if (!result.ts) throw new Error('Slack answered chat.postMessage without a message ts.');
+      return result.ts;
+    } catch (error) {
+      throw this.#postFailed(error, target, channel);
+    }
+  }
+
+  #postFailed(error: unknown, target: TargetId, channel: string): Error {
+    const code = platformError(error);
+    if (code !== null && NOT_IN_CHANNEL.has(code)) {
+      this.#logger.warn(
+        { target, channel, error: code },
+        `cannot post to ${target}: the bot is not a member of the channel (${code}); invite it with /invite @${this.#identity?.botName ?? 'arxiv-digest'}`,
+      );
+      return new NotInChannelError(code, this.#identity?.botName ?? 'arxiv-digest', {
+        cause: error,
+        detail: code,
+      });
+    }
+    if (code !== null && !BAD_TOKEN.has(code) && code !== 'ratelimited') {
+      // Slack refused what we sent (invalid_blocks, msg_too_long, …): a bug here, with Slack's explanation.
+      const messages = (error as { data?: { response_metadata?: { messages?: string[] } } }).data
+        ?.response_metadata?.messages;
+      return new Error(
+        `Slack refused a post to ${target}: ${code}${messages ? ` (${messages.join('; ')})` : ''}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    return this.#external(error, `post to ${target}`);
+  }
+
+  #external(error: unknown, what: string): ExternalError {
+    if (error instanceof ExternalError) return error;
+    const code = platformError(error);
+    if (code !== null && BAD_TOKEN.has(code)) {
+      return new ExternalError(
+        'PLATFORM_HTTP',
+        `Slack no longer accepts the bot token (${code}), so I could not ${what}.`,
+        {
+          cause: error,
+          retryable: false,
+        },
+      );
+    }
+    return new ExternalError(
+      'PLATFORM_HTTP',
+      `Slack could not be reached to ${what}; try again in a moment.`,
+      {
+        cause: error,
+        detail: (error as Error).message,
+        retryable: true,
+      },
+    );
+  }
+
+  /** Waits for this channel's next posting slot. */
+  async #pace(channel: string): Promise<void> {
+    if (this.#minPostIntervalMs <= 0) return;
+    const now = Date.now();
+    const at = Math.max(now, this.#nextPostAt.get(channel) ?? 0);
+    this.#nextPostAt.set(channel, at + this.#minPostIntervalMs);
+    if (at > now) await sleep(at - now);
+  }
+
+  #rememberKey(target: TargetId, key: string, ref: MessageRef): void {
+    this.#postedKeys.set(keyOf(target, key), ref);
+    if (this.#postedKeys.size > REMEMBERED_KEYS) {
+      const oldest = this.#postedKeys.keys().next().value;
+      if (oldest !== undefined) this.#postedKeys.delete(oldest);
+    }
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work)).catch(() => {});
+    return work;
+  }
+
+  // --- conversations -------------------------------------------------------------------------------------
+
+  /** The conversation id for a target: the channel, or the bot's direct-message conversation with a user. */
+  async #conversationOf(target: TargetId): Promise<string> {
+    const parsed = parseSlackTarget(target);
+    const team = this.#identity?.team;
+    if (team !== undefined && parsed.team !== team) {
+      throw new Error(`"${target}" belongs to workspace ${parsed.team}; this bot is installed in ${team}.`);
+    }
+    if (parsed.kind === 'channel') return parsed.channel;
+    const known = this.#dmChannels.get(parsed.user);
+    if (known) return known;
+    try {
+      const result = await this.#client.conversations.open({ users: parsed.user });
+      const channel = result.channel?.id;
+      if (!channel) throw new Error('Slack answered conversations.open without a channel.');
+      this.#dmChannels.set(parsed.user, channel);
+      this.#dmUsers.set(channel, parsed.user);
+      return channel;
+    } catch (error) {
+      const code = platformError(error);
+      if (
+        code !== null &&
+        (code === 'user_not_found' || code === 'cannot_dm_bot' || code === 'user_disabled')
+      ) {
+        this.#logger.warn({ target, error: code }, `cannot open a direct message with ${target} (${code})`);
+        throw new NotInChannelError(code, this.#identity?.botName ?? 'arxiv-digest', {
+          cause: error,
+          detail: code,
+        });
+      }
+      throw this.#external(error, `open a direct message with ${target}`);
+    }
+  }
+
+  /** The target a conversation stands for: a channel, or for a direct message the user it is with. */
+  async #targetOfConversation(team: string, channel: string): Promise<TargetId> {
+    if (!isDirectMessageChannel(channel)) return channelTarget(team, channel);
+    let user = this.#dmUsers.get(channel);
+    if (!user) {
+      const info = await this.#client.conversations.info({ channel });
+      user = (info.channel as { user?: string } | undefined)?.user;
+      if (!user) return channelTarget(team, channel);
+      this.#dmUsers.set(channel, user);
+      this.#dmChannels.set(user, channel);
+    }
+    return userTarget(team, user);
+  }
+
+  /**
+   * One message by its ts, wherever it is: conversations.replies takes a thread's root or any reply, and
+   * bounded to that one ts it returns just that message, whose `thread_ts` says which thread it is in.
+   */
+  async #locate(channel: string, ts: string): Promise<SlackHistoryMessage | null> {
+    try {
+      const result = await this.#client.conversations.replies({
+        channel,
+        ts,
+        oldest: ts,
+        latest: ts,
+        inclusive: true,
+        limit: 1,
+      });
+      return ((result.messages ?? []) as SlackHistoryMessage[]).find((m) => m.ts === ts) ?? null;
+    } catch (error) {
+      const code = platformError(error);
+      if (code === 'thread_not_found' || code === 'message_not_found' || code === 'invalid_ts_latest')
+        return null;
+      if (code !== null && NOT_IN_CHANNEL.has(code)) {
+        this.#logger.warn(
+          { channel, error: code },
+          `cannot read ${channel}: the bot is not a member (${code})`,
+        );
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The parts this bot posted with `key`, by part number: among the channel's newest messages (top level
+   * only), or among the replies of the thread `root`.
+   */
+  async #findParts(
+    channel: string,
+    key: string,
+    root: string | undefined,
+  ): Promise<Map<number, SlackHistoryMessage>> {
+    const found = new Map<number, SlackHistoryMessage>();
+    const botId = this.#identity?.botId;
+    let cursor: string | undefined;
+    let seen = 0;
+    do {
+      let page: { messages?: unknown[]; has_more?: boolean; response_metadata?: { next_cursor?: string } };
+      try {
+        page =
+          root === undefined
+            ? await this.#client.conversations.history({
+                channel,
+                include_all_metadata: true,
+                limit: HISTORY_PAGE,
+                ...(cursor ? { cursor } : {}),
+              })
+            : await this.#client.conversations.replies({
+                channel,
+                ts: root,
+                include_all_metadata: true,
+                limit: HISTORY_PAGE,
+                ...(cursor ? { cursor } : {}),
+              });
+      } catch (error) {
+        const code = platformError(error);
+        if (code === 'thread_not_found' || (code !== null && NOT_IN_CHANNEL.has(code))) return found;
+        throw this.#external(error, 'look for an earlier post');
+      }
+      const messages = (page.messages ?? []) as SlackHistoryMessage[];
+      seen += messages.length;
+      for (const message of messages) {
+        if (message.bot_id !== botId || !message.ts) continue;
+        const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
+        if (root === undefined ? inThread : !inThread || message.thread_ts !== root) continue;
+        const part = partOf(message);
+        if (part?.key === key && !found.has(part.part)) found.set(part.part, message);
+      }
+      cursor = page.has_more ? page.response_metadata?.next_cursor || undefined : undefined;
+    } while (cursor !== undefined && (root !== undefined || seen < this.#historyDepth));
+    return found;
+  }
+
+  async #isMember(channel: string, user: string): Promise<boolean> {
+    let cursor: string | undefined;
+    try {
+      do {
+        const page = await this.#client.conversations.members({
+          channel,
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        });
+        if ((page.members ?? []).includes(user)) return true;
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor !== undefined);
+      return false;
+    } catch (error) {
+      const code = platformError(error);
+      if (code !== null && NOT_IN_CHANNEL.has(code)) {
+        this.#logger.warn({ channel, error: code }, `cannot list the members of ${channel} (${code})`);
+        throw new NotInChannelError(code, this.#identity?.botName ?? 'arxiv-digest', {
+          cause: error,
+          detail: code,
+        });
+      }
+      throw this.#external(error, 'check who may change this channel');
+    }
+  }
+}
+
+/** The key and part number a message of this bot carries in its metadata, if any. */
+function partOf(message: SlackHistoryMessage): PostPart | null {
+  if (message.metadata?.event_type !== METADATA_EVENT) return null;
+  const payload = message.metadata.event_payload ?? {};
+  if (typeof payload.key !== 'string') return null;
+  const part = typeof payload.part === 'number' ? payload.part : Number(payload.part ?? 1);
+  const parts = typeof payload.parts === 'number' ? payload.parts : Number(payload.parts ?? 1);
+  return {
+    key: payload.key,
+    part: Number.isInteger(part) && part > 0 ? part : 1,
+    parts: Number.isInteger(parts) && parts > 0 ? parts : 1,
+  };
+}
+
+function keyOf(target: TargetId, key: string): string {
+  return `${target}\u0000${key}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,0 +1,67 @@
+/**
+ * Slack payloads in, the core's ids out. Pure functions over the payloads Slack sends (slash commands as
+ * form fields, `reaction_added` in an `event_callback` envelope, old or current shape), so they are tested
+ * on the recorded payloads without a connection.
+ */
+import type { TargetId, UserId } from '../types.ts';
+import { channelTarget, isDirectMessageChannel, userTarget } from './ids.ts';
+
+/** The fields of a slash command the adapter reads (Slack sends more). */
+export interface SlashCommandFields {
+  team_id: string;
+  channel_id: string;
+  user_id: string;
+  command: string;
+  text: string;
+}
+
+export interface CommandOrigin {
+  text: string;
+  user: UserId;
+  /** A command typed in a direct-message conversation counts as typed in the user's own target. */
+  channel: TargetId;
+}
+
+export function commandOrigin(fields: SlashCommandFields): CommandOrigin {
+  const user = userTarget(fields.team_id, fields.user_id);
+  const channel = isDirectMessageChannel(fields.channel_id)
+    ? user
+    : channelTarget(fields.team_id, fields.channel_id);
+  return { text: fields.text ?? '', user, channel };
+}
+
+/** The parts of a `reaction_added` event callback the adapter reads. */
+export interface ReactionCallback {
+  team_id?: string;
+  event: {
+    type: string;
+    user: string;
+    reaction: string;
+    item: { type: string; channel?: string; ts?: string };
+  };
+}
+
+export interface ReactionOnMessage {
+  team: string;
+  user: UserId;
+  emoji: string;
+  /** The conversation and timestamp of the message reacted to. */
+  channel: string;
+  ts: string;
+}
+
+/**
+ * A reaction to a message, or null for a reaction to something else (a file, a file comment) or a payload
+ * that lacks what is needed. `team` is the envelope's when it has one, else the installation's.
+ */
+export function reactionOnMessage(
+  callback: ReactionCallback,
+  installationTeam: string,
+): ReactionOnMessage | null {
+  const { event } = callback;
+  if (event.type !== 'reaction_added' || event.item.type !== 'message') return null;
+  const { channel, ts } = event.item;
+  if (!channel || !ts || !event.user || !event.reaction) return null;
+  const team = callback.team_id || installationTeam;
+  return { team, user: userTarget(team, event.user), emoji: event.reaction, channel, ts };
+}
