@@ -65,12 +65,14 @@ function withUsage<T>(usage: readonly string[], parse: () => T): T {
   }
 }
 
+/** For text that starts with a command name but was probably meant as a search. */
+function searchHint(text: string): string {
+  return ` To search arXiv for these words, type /arxiv search ${clip(text)}`;
+}
+
 function noArguments(kind: CommandKind, scope: Scope, rest: string): UserError {
-  const search =
-    scope === 'channel'
-      ? ` To search arXiv for these words, type /arxiv search ${clip(`${kind} ${rest}`)}`
-      : '';
-  return usageError(`${kind} takes nothing after it.${search}`, usageOf(kind, scope));
+  const hint = scope === 'channel' ? searchHint(`${kind} ${rest}`) : '';
+  return usageError(`${kind} takes nothing after it.${hint}`, usageOf(kind, scope));
 }
 
 function parseScoped(kind: ScopedKind, rest: string, scope: Scope): Command {
@@ -100,14 +102,15 @@ function parseScoped(kind: ScopedKind, rest: string, scope: Scope): Command {
 }
 
 function parseHelpTopic(rest: string): Command {
-  const words = rest
+  const [first, second, ...more] = rest
     .split(/\s+/u)
     .filter((word) => word !== '')
     .map(keyword);
-  // `help me subscribe` explains subscribe, which shows its `me` form too.
-  const topic = words[0] === 'me' && words.length === 2 ? words[1] : words[0];
-  if (topic === undefined) return { kind: 'help', topic: null };
-  if (words.length > 2 || (words.length === 2 && words[0] !== 'me') || !isHelpTopic(topic)) {
+  if (first === undefined) return { kind: 'help', topic: null };
+  // `help me subscribe` asks about subscribe, whose help shows its `me` form too.
+  const topic = second === undefined ? first : second;
+  const wellFormed = more.length === 0 && (second === undefined || (first === 'me' && isScopedKind(topic)));
+  if (!wellFormed || !isHelpTopic(topic)) {
     throw usageError(
       `There is no command "${clip(rest, 30)}". Commands: ${HELP_TOPICS.join(', ')}.`,
       usageOf('help'),
@@ -153,11 +156,11 @@ function parseSubcommand(kind: CommandKind, rest: string): Command {
 function parseMe(rest: string): Command {
   const [word, args] = firstWord(rest);
   const kind = keyword(word);
-  if (isCommandKind(kind) && isScopedKind(kind)) return parseScoped(kind, args, 'user');
+  if (isScopedKind(kind)) return parseScoped(kind, args, 'user');
   const problem =
     word === ''
       ? 'Say what to do with your own digest.'
-      : `"me ${clip(word, 30)}" is not a command: me goes with subscribe, unsubscribe, list, categories or schedule.`;
+      : `"me ${clip(word, 30)}" is not a command: me goes with subscribe, unsubscribe, list, categories or schedule.${searchHint(`me ${rest}`)}`;
   throw new UserError('USAGE', `${problem}\nUsage:\n${meUsage().join('\n')}`);
 }
 

@@ -136,8 +136,8 @@ export const HELP_TOPICS = Object.keys(TOPICS) as HelpTopic[];
 
 const SCOPED: readonly ScopedKind[] = ['subscribe', 'unsubscribe', 'list', 'categories', 'schedule'];
 
-export function isScopedKind(kind: CommandKind): kind is ScopedKind {
-  return (SCOPED as readonly string[]).includes(kind);
+export function isScopedKind(word: string): word is ScopedKind {
+  return (SCOPED as readonly string[]).includes(word);
 }
 
 export function isHelpTopic(word: string): word is HelpTopic {

@@ -31,7 +31,7 @@ const LINK = /<((?:https?|mailto):[^\s<>|]{1,2000})(?:\|([^<>]{0,2000}))?>/giu;
 const MARKUP =
   /<[@#!][^<>]{0,200}>|<\/[^\s<>:]{1,100}:\d{1,25}>|<a?:\w{1,100}:\d{1,25}>|<t:-?\d{1,20}(?::[a-zA-Z])?>|(?<![\p{L}\p{N}_@])@(?:everyone|here|channel)(?![\p{L}\p{N}_])/giu;
 
-/** Text that may be shown to the user: markup-free and cut to `max` characters. */
+/** The start of a text, cut to `max` characters with an ellipsis, for quoting the user's input in a reply. */
 export function clip(text: string, max = 40): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
