@@ -164,6 +164,7 @@ export class ArxivClient {
       );
       totalResults = page.totalResults;
       // Pages can overlap when the index changes between requests; keep each paper once.
+      const before = papers.length;
       for (const paper of page.papers) {
         if (papers.length < max && !seen.has(paper.id)) {
           seen.add(paper.id);
@@ -171,7 +172,8 @@ export class ArxivClient {
         }
       }
       start += page.papers.length;
-      if (page.papers.length === 0 || start >= totalResults) break;
+      // A page of nothing new means arXiv is repeating itself; asking on would not end before totalResults.
+      if (papers.length === before || start >= totalResults) break;
     }
     return { kind: 'search', totalResults, startIndex, itemsPerPage: papers.length, papers };
   }

@@ -5,6 +5,7 @@ import { ArxivClient, type ArxivClientOptions, type RequestEvent } from '../../.
 import { type Clock, RateGate } from '../../../src/arxiv/rate-gate.ts';
 import { ExternalError } from '../../../src/errors.ts';
 import {
+  atomFeedXml,
   type FakeArxiv,
   type FeedPaper,
   faults,
@@ -276,6 +277,18 @@ describe('ArxivClient against the fake arXiv', () => {
       ['all:"graph"', '100', '100', 'submittedDate'],
       ['all:"graph"', '200', '30', 'submittedDate'],
     ]);
+  });
+
+  it('stops when arXiv repeats a page instead of paging on to totalResults', async () => {
+    const { fake, client } = await setup({ pageSize: 2 });
+    fake.setSearch('graph', papers(2), { totalResults: 1000 });
+    fake.setApiResponse(
+      { search_query: 'graph', start: 2 },
+      { body: atomFeedXml(papers(2), { totalResults: 1000 }) },
+    );
+    const result = await client.search('graph', { max: 10 });
+    expect(result.papers.map((p) => p.id)).toEqual(['2602.00001', '2602.00002']);
+    expect(fake.requests.map((r) => r.query.start)).toEqual(['0', '2']);
   });
 
   it('stops at the last result and sends categories as cat: clauses', async () => {
