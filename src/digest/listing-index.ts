@@ -3,7 +3,8 @@ import { type Logger, silentLogger } from '../log.ts';
 import type { PaperSummary } from '../summarize/types.ts';
 import { compareIdsNewestFirst } from './id-order.ts';
 import type { KeywordQuery, QueryTerm } from './query.ts';
-import { words, wordVariants } from './text.ts';
+import { findPaper, type Hits, SubstringMatcher, type TermMatcher, WordMatcher } from './term-hits.ts';
+import { TopKeys } from './top-keys.ts';
 
 /**
  * "word": word boundaries, tolerated plural, phrases (text.ts). "substring": the classic script's test,
@@ -39,141 +40,8 @@ export interface RankOptions {
   categories?: readonly string[];
 }
 
-/**
- * A term's hits over the listing, one entry per paper holding the term, in paper order, each entry
- * `paperIndex * 2 + (1 if the title holds it)`. Shared between queries, so never mutated.
- */
-type Hits = readonly number[];
-
-const NO_HITS: Hits = [];
-
-/** The word-mode analysis: every paper's words, numbered, with a postings list per word. */
-interface WordAnalysis {
-  vocabulary: Map<string, number>;
-  /** Per word id, the papers holding it (Hits encoding). */
-  postings: number[][];
-  titles: Int32Array[];
-  abstracts: Int32Array[];
-}
-
-/** The substring-mode analysis: the lower-cased texts the classic script tested. */
-interface SubstringAnalysis {
-  titles: string[];
-  abstracts: string[];
-}
-
-function analyseWords(papers: readonly Paper[]): WordAnalysis {
-  const vocabulary = new Map<string, number>();
-  const postings: number[][] = [];
-  const lastPaper: number[] = [];
-  const encode = (paperIndex: number, text: string, inTitle: number): Int32Array => {
-    const folded = words(text);
-    const ids = new Int32Array(folded.length);
-    for (let position = 0; position < folded.length; position++) {
-      const word = folded[position] as string;
-      let id = vocabulary.get(word);
-      if (id === undefined) {
-        id = postings.length;
-        vocabulary.set(word, id);
-        postings.push([]);
-        lastPaper.push(-1);
-      }
-      ids[position] = id;
-      // Title words come first, so a paper's entry carries the title bit when its title holds the word.
-      if (lastPaper[id] !== paperIndex) {
-        lastPaper[id] = paperIndex;
-        (postings[id] as number[]).push(paperIndex * 2 + inTitle);
-      }
-    }
-    return ids;
-  };
-  const titles: Int32Array[] = [];
-  const abstracts: Int32Array[] = [];
-  papers.forEach((paper, index) => {
-    titles.push(encode(index, paper.title, 1));
-    abstracts.push(encode(index, paper.abstract, 0));
-  });
-  return { vocabulary, postings, titles, abstracts };
-}
-
-/** Merges hit lists of the same term's spellings: one entry per paper, title bits combined. */
-function union(lists: readonly Hits[]): Hits {
-  if (lists.length === 1) return lists[0] as Hits;
-  const byPaper = new Map<number, number>();
-  for (const list of lists) {
-    for (const entry of list) {
-      const paper = entry >> 1;
-      byPaper.set(paper, (byPaper.get(paper) ?? 0) | (entry & 1));
-    }
-  }
-  return [...byPaper.entries()].sort((a, b) => a[0] - b[0]).map(([paper, inTitle]) => paper * 2 + inTitle);
-}
-
-/** Index in `hits` of the entry for `paper`, or -1. */
-function findPaper(hits: Hits, paper: number): number {
-  let low = 0;
-  let high = hits.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const found = (hits[middle] as number) >> 1;
-    if (found === paper) return middle;
-    if (found < paper) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
-}
-
-/** Whether `tokens` holds the phrase: a run of words, each one of its spellings' ids. */
-function holdsPhrase(tokens: Int32Array, phrase: readonly (readonly number[])[]): boolean {
-  const last = tokens.length - phrase.length;
-  outer: for (let start = 0; start <= last; start++) {
-    for (let offset = 0; offset < phrase.length; offset++) {
-      if (!(phrase[offset] as readonly number[]).includes(tokens[start + offset] as number)) continue outer;
-    }
-    return true;
-  }
-  return false;
-}
-
-/** Keeps the `capacity` biggest numbers offered, in a min-heap. */
-class TopKeys {
-  readonly #heap: Float64Array;
-  #size = 0;
-
-  constructor(capacity: number) {
-    this.#heap = new Float64Array(capacity);
-  }
-
-  offer(key: number): void {
-    const heap = this.#heap;
-    if (this.#size < heap.length) {
-      let child = this.#size++;
-      while (child > 0) {
-        const parent = (child - 1) >> 1;
-        if ((heap[parent] as number) <= key) break;
-        heap[child] = heap[parent] as number;
-        child = parent;
-      }
-      heap[child] = key;
-    } else if (heap.length > 0 && key > (heap[0] as number)) {
-      // Replace the smallest and sift down.
-      let parent = 0;
-      for (;;) {
-        let child = 2 * parent + 1;
-        if (child >= heap.length) break;
-        if (child + 1 < heap.length && (heap[child + 1] as number) < (heap[child] as number)) child += 1;
-        if ((heap[child] as number) >= key) break;
-        heap[parent] = heap[child] as number;
-        parent = child;
-      }
-      heap[parent] = key;
-    }
-  }
-
-  sortedDescending(): number[] {
-    return Array.from(this.#heap.subarray(0, this.#size).sort().reverse());
-  }
-}
+/** Matched terms are tracked as bits for the first 31 terms (an Int32 without its sign bit), looked up after. */
+const MASK_BITS = 31;
 
 function matchesCategory(paper: Paper, wanted: readonly string[]): boolean {
   return paper.categories.some((category) =>
@@ -184,11 +52,9 @@ function matchesCategory(paper: Paper, wanted: readonly string[]): boolean {
 /**
  * One day's listing, analysed once and ranked against any number of keyword queries.
  *
- * Each paper's text is tokenized and indexed when the index is built. A query then costs the hits of its
- * terms: a term is evaluated once per index (a postings look-up, a merge of its spellings, for a phrase an
- * intersection and a check of the candidate papers only) and its hits are cached, so subscriptions sharing
- * terms share the work. In substring mode a term costs one scan of the listing's lower-cased text, also
- * cached.
+ * Each paper's text is analysed when the index is built (term-hits.ts). A query then costs the hits of its
+ * terms: each distinct term is evaluated once per index and cached, so subscriptions sharing terms share
+ * the work, and scoring walks only the papers those hits name.
  *
  * Scoring is the classic script's; order is score, then title hits, then newer id (all descending).
  */
@@ -198,11 +64,7 @@ export class ListingIndex {
   /** The newest announcement date among the papers, or null when none has one. */
   readonly announced: string | null;
 
-  readonly #words: WordAnalysis | null;
-  readonly #substrings: SubstringAnalysis | null;
-  /** Hits by the term as written, then by its folded words (word mode), so spellings share the work. */
-  readonly #hitsByText = new Map<string, Hits>();
-  readonly #hitsByWords = new Map<string, Hits>();
+  readonly #matcher: TermMatcher;
   readonly #categoryFilters = new Map<string, Uint8Array>();
   /** Each paper's position in newest-first id order, and the papers in that order. */
   readonly #ageRank: Int32Array;
@@ -212,6 +74,9 @@ export class ListingIndex {
   readonly #excludedAt: Int32Array;
   readonly #termHits: Int32Array;
   readonly #titleHits: Int32Array;
+  /** Which of the first MASK_BITS terms each paper holds. */
+  readonly #matchedMask: Int32Array;
+  readonly #touched: Int32Array;
   #generation = 0;
 
   constructor(papers: readonly Paper[], options: ListingIndexOptions = {}) {
@@ -223,14 +88,8 @@ export class ListingIndex {
         paper.announced !== null && (newest === null || paper.announced > newest) ? paper.announced : newest,
       null,
     );
-    this.#words = this.mode === 'word' ? analyseWords(papers) : null;
-    this.#substrings =
-      this.mode === 'substring'
-        ? {
-            titles: papers.map((p) => p.title.toLowerCase()),
-            abstracts: papers.map((p) => p.abstract.toLowerCase()),
-          }
-        : null;
+    const words = this.mode === 'word' ? new WordMatcher(papers) : null;
+    this.#matcher = words ?? new SubstringMatcher(papers);
     this.#newestFirst = Int32Array.from(
       papers
         .map((_, index) => index)
@@ -244,11 +103,13 @@ export class ListingIndex {
     this.#excludedAt = new Int32Array(papers.length);
     this.#termHits = new Int32Array(papers.length);
     this.#titleHits = new Int32Array(papers.length);
+    this.#matchedMask = new Int32Array(papers.length);
+    this.#touched = new Int32Array(papers.length);
     (options.logger ?? silentLogger).debug(
       {
         papers: papers.length,
         mode: this.mode,
-        vocabulary: this.#words?.vocabulary.size,
+        vocabulary: words?.vocabularySize,
         ms: Math.round(performance.now() - started),
       },
       'listing indexed',
@@ -280,13 +141,18 @@ export class ListingIndex {
     const excludedAt = this.#excludedAt;
     const termHits = this.#termHits;
     const titleHits = this.#titleHits;
+    const matchedMask = this.#matchedMask;
+    const touched = this.#touched;
+    let touchedCount = 0;
 
     for (const term of query.exclude) {
-      for (const entry of this.#hits(term)) excludedAt[entry >> 1] = generation;
+      for (const entry of this.#matcher.hits(term)) excludedAt[entry >> 1] = generation;
     }
-    const hitsPerTerm = query.terms.map((term) => this.#hits(term));
-    const touched: number[] = [];
-    for (const hits of hitsPerTerm) {
+    const hitsPerTerm: Hits[] = [];
+    for (let termIndex = 0; termIndex < query.terms.length; termIndex++) {
+      const hits = this.#matcher.hits(query.terms[termIndex] as QueryTerm);
+      hitsPerTerm.push(hits);
+      const bit = termIndex < MASK_BITS ? 1 << termIndex : 0;
       for (const entry of hits) {
         const paper = entry >> 1;
         if (excludedAt[paper] === generation || (allowed && allowed[paper] === 0)) continue;
@@ -294,10 +160,12 @@ export class ListingIndex {
           seenAt[paper] = generation;
           termHits[paper] = 0;
           titleHits[paper] = 0;
-          touched.push(paper);
+          matchedMask[paper] = 0;
+          touched[touchedCount++] = paper;
         }
         termHits[paper] = (termHits[paper] as number) + 1;
         titleHits[paper] = (titleHits[paper] as number) + (entry & 1);
+        matchedMask[paper] = (matchedMask[paper] as number) | bit;
       }
     }
 
@@ -305,10 +173,10 @@ export class ListingIndex {
     // hits, then its age rank, bigger is better. The best maxPapers are kept in a bounded heap.
     const n = this.papers.length;
     const titleRange = query.terms.length + 1;
-    const newest = this.#newestFirst;
     const ageRank = this.#ageRank;
-    const best = new TopKeys(Math.min(maxPapers, touched.length));
-    for (const paper of touched) {
+    const best = new TopKeys(Math.min(maxPapers, touchedCount));
+    for (let i = 0; i < touchedCount; i++) {
+      const paper = touched[i] as number;
       const halfPoints = 2 * (termHits[paper] as number) + (titleHits[paper] as number);
       if (halfPoints < 2 * minScore) continue;
       best.offer(
@@ -316,18 +184,25 @@ export class ListingIndex {
       );
     }
 
-    return best.sortedDescending().map((key) => {
-      const paper = newest[n - 1 - (key % n)] as number;
-      return {
+    const ranked: RankedPaper[] = [];
+    for (const key of best.sortedDescending()) {
+      const paper = this.#newestFirst[n - 1 - (key % n)] as number;
+      const mask = matchedMask[paper] as number;
+      const matchedTerms: string[] = [];
+      for (let k = 0; k < query.terms.length; k++) {
+        const found =
+          k < MASK_BITS ? (mask & (1 << k)) !== 0 : findPaper(hitsPerTerm[k] as Hits, paper) !== -1;
+        if (found) matchedTerms.push((query.terms[k] as QueryTerm).text);
+      }
+      ranked.push({
         paper: this.papers[paper] as Paper,
         score: (2 * (termHits[paper] as number) + (titleHits[paper] as number)) / 2,
         titleHits: titleHits[paper] as number,
-        matchedTerms: query.terms
-          .filter((_, index) => findPaper(hitsPerTerm[index] as Hits, paper) !== -1)
-          .map((term) => term.text),
+        matchedTerms,
         summary: null,
-      };
-    });
+      });
+    }
+    return ranked;
   }
 
   /** rank() for each query with the same options; term hits are shared between them. */
@@ -354,62 +229,5 @@ export class ListingIndex {
       this.#categoryFilters.set(key, filter);
     }
     return filter;
-  }
-
-  #hits(term: QueryTerm): Hits {
-    const textKey = `${term.exact ? '=' : '~'}${term.text}`;
-    let hits = this.#hitsByText.get(textKey);
-    if (!hits) {
-      hits = this.#words ? this.#wordHits(term, this.#words) : this.#substringHits(term);
-      this.#hitsByText.set(textKey, hits);
-    }
-    return hits;
-  }
-
-  #wordHits(term: QueryTerm, analysis: WordAnalysis): Hits {
-    const termWords = words(term.text);
-    const wordsKey = `${term.exact ? '=' : '~'}${termWords.join(' ')}`;
-    const known = this.#hitsByWords.get(wordsKey);
-    if (known) return known;
-
-    const spellings = termWords.map((word) =>
-      wordVariants(word, term.exact).flatMap((variant) => {
-        const id = analysis.vocabulary.get(variant);
-        return id === undefined ? [] : [id];
-      }),
-    );
-    let hits: Hits = NO_HITS;
-    if (spellings.length > 0 && spellings.every((ids) => ids.length > 0)) {
-      const perWord = spellings.map((ids) => union(ids.map((id) => analysis.postings[id] as number[])));
-      hits = perWord.length === 1 ? (perWord[0] as Hits) : this.#phraseHits(spellings, perWord, analysis);
-    }
-    this.#hitsByWords.set(wordsKey, hits);
-    return hits;
-  }
-
-  /** Checks the phrase only in papers holding all of its words, rarest word first. */
-  #phraseHits(spellings: readonly number[][], perWord: readonly Hits[], analysis: WordAnalysis): Hits {
-    const [rarest, ...others] = [...perWord].sort((a, b) => a.length - b.length) as [Hits, ...Hits[]];
-    const hits: number[] = [];
-    for (const entry of rarest) {
-      const paper = entry >> 1;
-      if (!others.every((list) => findPaper(list, paper) !== -1)) continue;
-      const inTitle = holdsPhrase(analysis.titles[paper] as Int32Array, spellings);
-      if (inTitle || holdsPhrase(analysis.abstracts[paper] as Int32Array, spellings)) {
-        hits.push(paper * 2 + (inTitle ? 1 : 0));
-      }
-    }
-    return hits;
-  }
-
-  #substringHits(term: QueryTerm): Hits {
-    const { titles, abstracts } = this.#substrings as SubstringAnalysis;
-    const needle = term.text.toLowerCase();
-    const hits: number[] = [];
-    for (let paper = 0; paper < titles.length; paper++) {
-      const inTitle = (titles[paper] as string).includes(needle);
-      if (inTitle || (abstracts[paper] as string).includes(needle)) hits.push(paper * 2 + (inTitle ? 1 : 0));
-    }
-    return hits;
   }
 }

@@ -77,9 +77,42 @@ describe('word matching', () => {
       expect(matches(query, abstract)).toBe(expected);
     });
 
-    it('does not run from the title into the abstract', () => {
-      const paper = makePaper({ id: '2411.00001', title: 'A mixture', abstract: 'Of experts.' });
-      expect(new ListingIndex([paper]).rank(parseKeywordQuery('mixture of experts'))).toEqual([]);
+    it('does not run from the title into the abstract, nor from one paper into the next', () => {
+      const listing = [
+        makePaper({ id: '2411.00001', title: 'A mixture', abstract: 'Of experts.' }),
+        makePaper({ id: '2411.00002', title: 'Routing', abstract: 'Sparse experts and a mixture' }),
+        makePaper({ id: '2411.00003', title: 'Of experts', abstract: 'Of experts, a mixture of' }),
+        makePaper({ id: '2411.00004', title: 'Experts', abstract: 'Routing.' }),
+      ];
+      const index = new ListingIndex(listing);
+      for (const phrase of ['mixture of experts', 'experts mixture', 'mixture of of', 'of experts of']) {
+        expect(index.rank(parseKeywordQuery(phrase))).toEqual([]);
+        expect(new NaiveMatcher(listing).rank(parseKeywordQuery(phrase))).toEqual([]);
+      }
+      expect(index.rank(parseKeywordQuery('of experts of experts'))).toEqual([]);
+      expect(index.rank(parseKeywordQuery('"experts a mixture of"')).map((r) => r.paper.id)).toEqual([
+        '2411.00003',
+      ]);
+    });
+
+    it('finds a phrase whose rarest word is not its first, in the title or the abstract', () => {
+      const listing = [
+        makePaper({
+          id: '2411.00001',
+          title: 'The sparse router',
+          abstract: 'The sparse router of the sparse.',
+        }),
+        makePaper({
+          id: '2411.00002',
+          title: 'Sparse',
+          abstract: 'Of the sparse router, the sparse router.',
+        }),
+      ];
+      const ranked = new ListingIndex(listing).rank(parseKeywordQuery('the sparse router'));
+      expect(ranked.map((r) => [r.paper.id, r.score, r.titleHits])).toEqual([
+        ['2411.00001', 1.5, 1],
+        ['2411.00002', 1, 0],
+      ]);
     });
   });
 
@@ -194,6 +227,15 @@ describe('rank options', () => {
     expect(() => ids({ maxPapers: -1 })).toThrow(/maxPapers/);
     expect(() => ids({ maxPapers: 1.5 })).toThrow(/maxPapers/);
     expect(() => ids({ minScore: Number.NaN })).toThrow(/minScore/);
+  });
+
+  it('lists matched terms past the 31st as well', () => {
+    const terms = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const paper = makePaper({ id: '2411.00001', title: 'w2 w30', abstract: 'w31 w39' });
+    const [ranked] = new ListingIndex([paper]).rank(parseKeywordQuery(terms.join(', ')));
+    expect(ranked?.matchedTerms).toEqual(['w2', 'w30', 'w31', 'w39']);
+    expect(ranked?.score).toBe(5);
+    expect(ranked?.titleHits).toBe(2);
   });
 
   it('lists the matched terms as written, in query order', () => {

@@ -8,8 +8,9 @@ import { foldText, words, wordVariants } from '../../../src/digest/text.ts';
  * The naive way to rank: for every query, scan every paper's text for every term. It shares no code with
  * ListingIndex beyond the word rules of text.ts (each term becomes a regular expression over the folded
  * text), so the tests use it as an independent reference and the matching benchmark as its baseline.
- * Each paper's text is folded once up front, and a substring search screens each term before its regular
- * expression runs; that much any implementation would do.
+ * Each paper's text is folded once up front, each term's regular expression is compiled once, and a
+ * substring search screens each term before its regular expression runs; that much any implementation
+ * would do. What it never does is share a term's result between queries or index the text.
  */
 
 const LN = '\\p{L}\\p{N}';
@@ -39,15 +40,34 @@ export class NaiveMatcher {
   readonly #papers: readonly Paper[];
   readonly #mode: MatchMode;
   readonly #texts: Text[];
+  /** Each paper's position in newest-first order, so sorting does not parse ids again and again. */
+  readonly #age = new Map<Paper, number>();
+  readonly #testers = new Map<string, (text: string) => boolean>();
 
   constructor(papers: readonly Paper[], mode: MatchMode = 'word') {
     this.#papers = papers;
     this.#mode = mode;
     const prepare = mode === 'word' ? foldText : (text: string) => text.toLowerCase();
     this.#texts = papers.map((paper) => ({ title: prepare(paper.title), abstract: prepare(paper.abstract) }));
+    [...papers]
+      .sort((a, b) => compareIdsNewestFirst(a.id, b.id))
+      .forEach((paper, rank) => {
+        this.#age.set(paper, rank);
+      });
   }
 
+  /** A term's test, compiled once per matcher (the scan itself is never shared). */
   #tester(term: QueryTerm): (text: string) => boolean {
+    const key = `${term.exact ? '=' : '~'}${term.text}`;
+    let tester = this.#testers.get(key);
+    if (!tester) {
+      tester = this.#compile(term);
+      this.#testers.set(key, tester);
+    }
+    return tester;
+  }
+
+  #compile(term: QueryTerm): (text: string) => boolean {
     if (this.#mode === 'substring') {
       const needle = term.text.toLowerCase();
       return (text) => text.includes(needle);
