@@ -20,7 +20,7 @@ function insideAtomic(ranges: Array<[number, number]>, at: number): boolean {
 function cutPoint(text: string, max: number): number {
   const ranges = atomicRanges(text.slice(0, max + 1));
   for (const separator of ['\n\n', '\n', ' ']) {
-    let at = text.lastIndexOf(separator, max - 1);
+    let at = text.lastIndexOf(separator, max);
     while (at > 0) {
       if (!insideAtomic(ranges, at)) return at;
       at = text.lastIndexOf(separator, at - 1);
@@ -42,7 +42,7 @@ export function splitMrkdwn(text: string, max: number): string[] {
   let rest = text;
   while (rest.length > max) {
     // Room for a closing fence, should the piece end inside one.
-    const budget = max - FENCE.length - 1;
+    const budget = rest.includes(FENCE) ? max - FENCE.length - 1 : max;
     let cut = cutPoint(rest, budget);
     if (cut <= 0) cut = budget;
     let piece = rest.slice(0, cut).trimEnd();

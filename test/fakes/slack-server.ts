@@ -345,7 +345,7 @@ export class FakeSlack {
       trigger_id: `${Date.now()}.${id.slice(0, 8)}`,
     };
     this.#commands.set(id, { command, uses: 0 });
-    return this.#deliver('slash_commands', command);
+    return this.deliver('slash_commands', command);
   }
 
   /** `user` adds the reaction `reaction` (`memo`) to the message `ts` in `channel`. */
@@ -356,7 +356,7 @@ export class FakeSlack {
     users.add(input.user);
     message.reactions.set(input.reaction, users);
     const eventTs = this.#nextTs();
-    return this.#deliver('events_api', {
+    return this.deliver('events_api', {
       token: 'fake-verification-token',
       team_id: this.teamId,
       api_app_id: this.bot.appId,
@@ -414,7 +414,11 @@ export class FakeSlack {
 
   // --- delivery ------------------------------------------------------------------------------------------
 
-  async #deliver(type: Delivery['type'], payload: Record<string, unknown>): Promise<Delivery> {
+  /**
+   * Hands a payload to the app as Slack would: in a Socket Mode envelope, or POSTed and signed in HTTP mode.
+   * `slashCommand` and `react` build theirs; a test may send a recorded one.
+   */
+  async deliver(type: Delivery['type'], payload: Record<string, unknown>): Promise<Delivery> {
     const delivery: Delivery = {
       id: randomUUID(),
       type,
