@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attachSummaries, buildDigest } from '../../../src/digest/digest.ts';
 import { ListingIndex } from '../../../src/digest/listing-index.ts';
 import { parseKeywordQuery } from '../../../src/digest/query.ts';
+import { createLogger } from '../../../src/log.ts';
 import type { PaperSummary } from '../../../src/summarize/types.ts';
 import { fixturePapers, makePaper } from './papers.ts';
 
@@ -65,6 +66,30 @@ describe('buildDigest', () => {
     });
     expect(digest.papers.find((r) => r.paper.id === '2411.00010')?.summary?.tldr).toBe('Short.');
     expect(digest.papers.filter((r) => r.summary !== null)).toHaveLength(1);
+  });
+  it('logs the indexing and the digest at debug level to the logger it is given', () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: { write: (line: string) => lines.push(JSON.parse(line)) },
+    });
+    const listing = new ListingIndex(papers, { logger });
+    buildDigest({ listing, query, categories: ['cs.AI'], target: 'shell', logger });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        msg: 'listing indexed',
+        papers: 10,
+        mode: 'word',
+        vocabulary: expect.any(Number),
+      }),
+      expect.objectContaining({
+        msg: 'digest built',
+        target: 'shell',
+        announced: '2024-11-28',
+        listed: 6,
+        papers: 5,
+      }),
+    ]);
   });
 });
 
