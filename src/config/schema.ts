@@ -92,6 +92,50 @@ const output = z.object({
   feed_url: httpUrl('the public URL of the RSS feed').nullable().default(null),
 });
 
+/** An IANA time zone such as "Europe/Berlin", checked against the runtime's time zone database. */
+export const timeZone = z.string({ error: 'an IANA time zone such as "Europe/Berlin"' }).refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'an IANA time zone such as "Europe/Berlin" or "UTC"' },
+);
+
+const localTime = z
+  .string({ error: 'a time of day "HH:MM" (24-hour)' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'a time of day "HH:MM" (24-hour)' });
+
+/** A chat channel the bot follows from its first start, as an opaque target id (see the README). */
+const seededChannel = z.object({
+  target: z
+    .string({ error: 'a target id such as "slack:T0123:C0456" or "discord:123:456"' })
+    .regex(/^(slack|discord|shell):\S+$/, {
+      error: 'a target id such as "slack:T0123:C0456" or "discord:123:456"',
+    }),
+  keywords: keywordList.optional(),
+  exclude_keywords: keywordList.optional(),
+  categories: z.array(category, { error: 'a list of arXiv categories' }).min(1).optional(),
+  time: localTime.optional(),
+  timezone: timeZone.optional(),
+});
+
+const schedule = z.object({
+  /** The default daily time of a digest, in `timezone`. */
+  time: localTime.default('08:00'),
+  timezone: timeZone.default('UTC'),
+});
+
+const http = z.object({
+  host: text('a host name or address').default('127.0.0.1'),
+  port: wholeNumber(0, 65_535).default(8080),
+  /** The public base URL of this server, for feed links; without it, feeds name the local address. */
+  public_url: httpUrl('the public URL of this server').nullable().default(null),
+});
+
 export const configSchema = z.object({
   categories: z
     .array(category, { error: 'a list of arXiv categories' })
@@ -112,6 +156,21 @@ export const configSchema = z.object({
   arxiv: arxiv.prefault({}),
   store: store.prefault({}),
   output: output.prefault({}),
+  schedule: schedule.prefault({}),
+  /** Chat channels that follow the top-level categories and keywords (or their own) from the first start. */
+  channels: z.array(seededChannel, { error: 'a list of channels' }).default([]),
+  /** Reacting with this emoji to a paper posts its summary in the thread: a Slack name or the emoji itself. */
+  summary_emoji: text('an emoji name such as "memo"').default('memo'),
+  /**
+   * User ids allowed to change channel settings (`slack:T1:@U2`, `discord:@123`). Empty: whoever the
+   * platform lets manage the channel.
+   */
+  admins: z
+    .array(text('a user id such as "slack:T0123:@U0456"'), { error: 'a list of user ids' })
+    .default([]),
+  /** Days of papers kept in the local index for search and catch-up. */
+  index_days: wholeNumber(1, 90).default(30),
+  http: http.prefault({}),
   log_level: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'one of "fatal", "error", "warn", "info", "debug", "trace", "silent"',
@@ -140,6 +199,16 @@ export const envSchema = z.object({
     .pipe(wholeNumber(0, 600_000))
     .optional(),
   STORE_URL: text('a store URL').optional(),
+  PORT: z
+    .string()
+    .regex(/^\d+$/, { error: 'a port number' })
+    .transform(Number)
+    .pipe(wholeNumber(0, 65_535))
+    .optional(),
+  SLACK_BOT_TOKEN: text('a Slack bot token (xoxb-...)').optional(),
+  SLACK_APP_TOKEN: text('a Slack app-level token (xapp-...)').optional(),
+  SLACK_SIGNING_SECRET: text("a Slack app's signing secret").optional(),
+  SLACK_API_URL: httpUrl('the Slack Web API base URL').optional(),
   LOG_LEVEL: configSchema.shape.log_level.unwrap().optional(),
 });
 

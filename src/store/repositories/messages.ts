@@ -1,0 +1,59 @@
+import type { Keyv } from 'keyv';
+import type { MessageRef } from '../../../adapters/types.ts';
+import type { Logger } from '../../log.ts';
+import type { AtomicNamespace, Store } from '../store.ts';
+import { key, readRecord } from './records.ts';
+
+export const POSTED_MESSAGE_SCHEMA = 1;
+
+/** A message the bot posted about one paper, so a reaction on it finds the paper. */
+export interface PostedMessage {
+  schemaVersion: typeof POSTED_MESSAGE_SCHEMA;
+  paperId: string;
+  version: number | null;
+  kind: 'digest-paper' | 'summary' | 'search-result';
+}
+
+const KEEP_MS = 90 * 24 * 60 * 60 * 1000;
+/** How long a "summary posted in this thread" mark is kept; a reaction after that posts it again. */
+const SUMMARY_MARK_MS = 90 * 24 * 60 * 60 * 1000;
+
+export class MessageRepository {
+  readonly #keyv: Keyv<PostedMessage>;
+  readonly #summaries: AtomicNamespace;
+  readonly #logger: Logger;
+
+  constructor(store: Store, logger: Logger) {
+    this.#keyv = store.namespace<PostedMessage>('messages');
+    this.#summaries = store.atomic('thread-summaries');
+    this.#logger = logger;
+  }
+
+  async record(ref: MessageRef, message: Omit<PostedMessage, 'schemaVersion'>): Promise<void> {
+    await this.#keyv.set(
+      key(ref.target, ref.id),
+      { schemaVersion: POSTED_MESSAGE_SCHEMA, ...message },
+      KEEP_MS,
+    );
+  }
+
+  async find(ref: MessageRef): Promise<PostedMessage | undefined> {
+    return readRecord<PostedMessage>(
+      await this.#keyv.get(key(ref.target, ref.id)),
+      POSTED_MESSAGE_SCHEMA,
+      'posted message',
+      this.#logger,
+    );
+  }
+
+  /** Claims the right to post a paper's summary in a thread: true for exactly one caller, ever. */
+  async claimSummary(target: string, threadId: string, paperId: string): Promise<boolean> {
+    return this.#summaries.add(key(target, threadId, paperId), new Date().toISOString(), SUMMARY_MARK_MS);
+  }
+
+  /** Gives a claim back when the summary could not be posted, so the next reaction tries again. */
+  async releaseSummary(target: string, threadId: string, paperId: string): Promise<void> {
+    const held = await this.#summaries.getVersioned(key(target, threadId, paperId));
+    if (held) await this.#summaries.deleteIfVersion(key(target, threadId, paperId), held.version);
+  }
+}

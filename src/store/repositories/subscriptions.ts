@@ -1,0 +1,68 @@
+import type { Keyv } from 'keyv';
+import type { TargetId, UserId } from '../../../adapters/types.ts';
+import type { KeywordQuery } from '../../digest/query.ts';
+import type { Logger } from '../../log.ts';
+import type { Store } from '../store.ts';
+import { readRecord } from './records.ts';
+
+export const SUBSCRIPTION_SCHEMA = 1;
+
+/** What a channel's (or a user's) daily digest follows. */
+export interface Subscription {
+  schemaVersion: typeof SUBSCRIPTION_SCHEMA;
+  /** A channel, or a user who gets the digest by direct message. */
+  target: TargetId;
+  kind: 'channel' | 'user';
+  /** Null until someone subscribes to a term: nothing is delivered without one. */
+  query: KeywordQuery | null;
+  categories: string[];
+  schedule: { time: string; timeZone: string };
+  maxPapers: number;
+  minScore: number;
+  summaries: boolean;
+  /** Listed on the public archive page. */
+  public: boolean;
+  /** The user who created it, or "config" for a subscription seeded from config.json. */
+  createdBy: UserId | 'config';
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Subscriptions by target, with an in-memory copy of all of them for the scheduler's once-a-minute look. */
+export class SubscriptionRepository {
+  readonly #keyv: Keyv<Subscription>;
+  readonly #logger: Logger;
+
+  constructor(store: Store, logger: Logger) {
+    this.#keyv = store.namespace<Subscription>('subscriptions');
+    this.#logger = logger;
+  }
+
+  async get(target: TargetId): Promise<Subscription | undefined> {
+    return readRecord<Subscription>(
+      await this.#keyv.get(target),
+      SUBSCRIPTION_SCHEMA,
+      'subscription',
+      this.#logger,
+    );
+  }
+
+  async put(subscription: Subscription): Promise<void> {
+    await this.#keyv.set(subscription.target, subscription);
+  }
+
+  async delete(target: TargetId): Promise<void> {
+    await this.#keyv.delete(target);
+  }
+
+  /** Every subscription (read from the store each time, so replicas see each other's changes). */
+  async all(): Promise<Subscription[]> {
+    const found: Subscription[] = [];
+    if (!this.#keyv.iterator) return found;
+    for await (const [, raw] of this.#keyv.iterator(undefined)) {
+      const subscription = readRecord<Subscription>(raw, SUBSCRIPTION_SCHEMA, 'subscription', this.#logger);
+      if (subscription) found.push(subscription);
+    }
+    return found;
+  }
+}
