@@ -101,6 +101,8 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** How many calls it applies to. Default 1. */
   times?: number;
+  /** How many matching calls pass untouched before it applies. Default 0. */
+  skip?: number;
 }
 
 class ApiError extends Error {
@@ -135,7 +137,7 @@ export class FakeSlack {
   readonly #tickets = new Set<string>();
   readonly #sockets: WebSocketConnection[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #faults: Array<Fault & { method: string; remaining: number }> = [];
+  readonly #faults: Array<Fault & { method: string; remaining: number; skip: number }> = [];
   readonly #rateLimits = new Map<string, { intervalMs: number; next: Map<string, number> }>();
   readonly #commands = new Map<string, { command: Record<string, string>; uses: number }>();
   readonly #waiters = new Set<() => void>();
@@ -223,10 +225,12 @@ export class FakeSlack {
     return channel;
   }
 
-  /** The bot's direct-message conversation with a user, opened if needed (as conversations.open does). */
-  imWith(user: string): FakeChannel {
+  /**
+   * The bot's direct-message conversation with a user, opened if needed (as conversations.open does);
+   * `id` names a new one (to match a recorded payload).
+   */
+  imWith(user: string, id = this.#nextId('D')): FakeChannel {
     for (const channel of this.channels.values()) if (channel.isIm && channel.imUser === user) return channel;
-    const id = this.#nextId('D');
     const channel: FakeChannel = {
       id,
       name: 'directmessage',
@@ -279,7 +283,7 @@ export class FakeSlack {
 
   /** Makes the next call(s) to `method` fail as described. Faults are used in the order they were added. */
   fail(method: string, fault: Fault): void {
-    this.#faults.push({ ...fault, method, remaining: fault.times ?? 1 });
+    this.#faults.push({ ...fault, method, remaining: fault.times ?? 1, skip: fault.skip ?? 0 });
   }
 
   /** Enforces at most `perSecond` calls of `method` per channel, answering 429 with Retry-After beyond. */
@@ -610,7 +614,11 @@ export class FakeSlack {
       (f) => f.method === method && (f.channel === undefined || f.channel === channel),
     );
     if (index === -1) return null;
-    const fault = this.#faults[index] as Fault & { remaining: number };
+    const fault = this.#faults[index] as Fault & { remaining: number; skip: number };
+    if (fault.skip > 0) {
+      fault.skip -= 1;
+      return null;
+    }
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.#faults.splice(index, 1);
     return fault;
