@@ -108,3 +108,23 @@ export function digestToJson(digest: Digest): DigestJson {
 export function renderJson(digest: Digest, options: { indent?: number } = {}): string {
   return `${JSON.stringify(digestToJson(digest), null, options.indent ?? 2)}\n`;
 }
+
+/** The Digest back from its JSON form (a delivery log keeps digests as JSON). */
+export function digestFromJson(json: DigestJson): Digest {
+  return {
+    title: json.title,
+    target: json.target,
+    announced: json.announced,
+    generatedAt: json.generatedAt,
+    categories: [...json.categories],
+    listed: json.listed,
+    query: { terms: json.query.terms.map(termJson), exclude: json.query.exclude.map(termJson) },
+    papers: json.papers.map((entry) => ({
+      paper: paperJson(entry.paper),
+      score: entry.score,
+      titleHits: entry.titleHits,
+      matchedTerms: [...entry.matchedTerms],
+      summary: entry.summary ? summaryJson(entry.summary) : null,
+    })),
+  };
+}

@@ -3,6 +3,7 @@ import { parseKeywordQuery } from '../../../src/digest/query.ts';
 import {
   DIGEST_JSON_FORMAT,
   DIGEST_JSON_VERSION,
+  digestFromJson,
   digestToJson,
   renderJson,
 } from '../../../src/digest/render/json.ts';
@@ -35,6 +36,10 @@ describe('renderJson', () => {
       },
     });
     expect(parseKeywordQuery(json.query.text)).toEqual(digest.query);
+  });
+
+  it('reads back to the same digest (a delivery log stores digests as JSON)', () => {
+    expect(digestFromJson(JSON.parse(text))).toEqual(digest);
   });
 
   it('keeps a stable, documented key order', () => {
