@@ -138,7 +138,10 @@ export class FakeSlack {
   readonly #sockets: WebSocketConnection[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #faults: Array<Fault & { method: string; remaining: number; skip: number }> = [];
-  readonly #rateLimits = new Map<string, { intervalMs: number; next: Map<string, number> }>();
+  readonly #rateLimits = new Map<
+    string,
+    { perSecond: number; burst: number; buckets: Map<string, { tokens: number; at: number }> }
+  >();
   readonly #commands = new Map<string, { command: Record<string, string>; uses: number }>();
   readonly #waiters = new Set<() => void>();
   #hold: { waiting: Array<() => void>; reached: Array<() => void> } | null = null;
@@ -286,9 +289,12 @@ export class FakeSlack {
     this.#faults.push({ ...fault, method, remaining: fault.times ?? 1, skip: fault.skip ?? 0 });
   }
 
-  /** Enforces at most `perSecond` calls of `method` per channel, answering 429 with Retry-After beyond. */
-  rateLimit(method: string, perSecond: number): void {
-    this.#rateLimits.set(method, { intervalMs: 1000 / perSecond, next: new Map() });
+  /**
+   * Enforces Slack's per-channel rate limit on `method`: `perSecond` calls per channel on average, with
+   * bursts of up to `burst` (a token bucket per channel); beyond it, 429 with Retry-After.
+   */
+  rateLimit(method: string, perSecond: number, burst = 1): void {
+    this.#rateLimits.set(method, { perSecond, burst, buckets: new Map() });
   }
 
   /** Keeps chat.postMessage calls in flight until `release()`; `reached()` resolves when one is waiting. */
@@ -629,9 +635,12 @@ export class FakeSlack {
     const limit = this.#rateLimits.get(method);
     if (!limit || channel === undefined) return null;
     const now = Date.now();
-    const next = limit.next.get(channel) ?? 0;
-    if (now < next) return Math.max(1, Math.ceil((next - now) / 1000));
-    limit.next.set(channel, now + limit.intervalMs);
+    const bucket = limit.buckets.get(channel) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);
+    bucket.at = now;
+    limit.buckets.set(channel, bucket);
+    if (bucket.tokens < 1) return Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond));
+    bucket.tokens -= 1;
     return null;
   }
 
