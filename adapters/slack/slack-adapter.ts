@@ -521,9 +521,8 @@ export class SlackAdapter implements ChatAdapter {
         ...origin,
         respond: (message, visibility) => this.#track(this.#respond(respond, message, visibility)),
       };
-      void this.#track(
-        handlers.onCommand(event).catch((error: unknown) => this.#commandFailed(event, error)),
-      );
+      // Not tracked for stop(): a long search must not hold up shutdown; its posts and answers are.
+      void handlers.onCommand(event).catch((error: unknown) => this.#commandFailed(event, error));
     });
     // Another command routed to this app (a renamed one in the app's settings) gets an answer, not a timeout.
     app.command(new RegExp(`^(?!${escapeRegExp(this.#command)}$)`), async ({ command, ack }) => {
@@ -544,9 +543,7 @@ export class SlackAdapter implements ChatAdapter {
           root !== undefined && root !== reaction.ts
             ? { target, id: reaction.ts, threadId: root }
             : { target, id: reaction.ts };
-        await this.#track(
-          handlers.onReaction({ platform: 'slack', emoji: reaction.emoji, user: reaction.user, message }),
-        );
+        await handlers.onReaction({ platform: 'slack', emoji: reaction.emoji, user: reaction.user, message });
       } catch (error) {
         this.#logger.error(
           { err: error, channel: reaction.channel, ts: reaction.ts },
@@ -775,9 +772,9 @@ export class SlackAdapter implements ChatAdapter {
         (code === 'user_not_found' || code === 'cannot_dm_bot' || code === 'user_disabled')
       ) {
         this.#logger.warn({ target, error: code }, `cannot open a direct message with ${target} (${code})`);
-        throw new NotInChannelError(code, this.#identity?.botName ?? 'arxiv-digest', {
+        throw new ExternalError('PLATFORM_HTTP', `I cannot send a direct message to that user (${code}).`, {
           cause: error,
-          detail: code,
+          retryable: false,
         });
       }
       throw this.#external(error, `open a direct message with ${target}`);
