@@ -9,7 +9,7 @@ import { ChatModel, ContextLengthError } from './chat.ts';
 import type { FullTextSource, Section } from './document.ts';
 import { extractiveSummary } from './extractive.ts';
 import { abstractOnly, type Download, fetchFullText } from './fulltext.ts';
-import { Limiter } from './limiter.ts';
+import { Limiter } from '../limiter.ts';
 import { extractPdf } from './pdf.ts';
 import { type InputHeader, promptHash, renderInput, type SummaryKind, systemPrompt } from './prompts.ts';
 import { sanitizeModelText } from './sanitize.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Limiter } from '../../../src/summarize/limiter.ts';
+import { Limiter } from '../../src/limiter.ts';
 
 describe('Limiter', () => {
   it('runs at most max tasks at once, in the order they came, and passes results and errors through', async () => {
