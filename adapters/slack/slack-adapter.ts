@@ -224,13 +224,14 @@ export class SlackAdapter implements ChatAdapter {
       // The receiver keeps the app it was built with and hands it every request or envelope.
       this.#buildApp(this.#identity, handlers);
       if (this.#socket) await this.#connectSocket(this.#socket);
+      if (this.#state !== 'starting') throw new Error('The Slack adapter was stopped while it started.');
       this.#state = 'running';
       this.#logger.info(
         { team: this.#identity.team, bot: this.#identity.botName, mode: this.mode },
         'connected to Slack',
       );
     } catch (error) {
-      this.#state = 'stopped';
+      if (this.#state === 'starting') this.#state = 'stopped';
       await this.#socket?.client.disconnect().catch(() => {});
       throw error;
     }
