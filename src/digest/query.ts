@@ -13,7 +13,8 @@ import { hasWord } from './text.ts';
  * - `-term` (or `-"phrase"`) excludes: a paper holding it is dropped whatever else it matches.
  * - Every term needs a letter or digit. In an unquoted term a word cannot start with `-` (`LLM -survey` is
  *   refused: the comma before `-survey` was probably forgotten).
- * - A repeated term (same words, any case) is kept once; a term both wanted and excluded is an error.
+ * - A repeated term (the same text in any case, quoted alike) is kept once; a term both wanted and excluded
+ *   is an error.
  * How words are cut and compared is in text.ts.
  */
 
