@@ -27,7 +27,10 @@ const TOPICS: Readonly<Record<HelpTopic, TopicHelp>> = {
       { form: '<words>', summary: 'Search arXiv: recent papers and the arXiv API.' },
       { form: 'search <words>', summary: 'The same, also for words that are command names.' },
     ],
-    details: ['Example: /arxiv search graph neural networks'],
+    details: [
+      'Example: /arxiv search graph neural networks',
+      'Results are shown to you alone; end the command with --share to show them to the channel.',
+    ],
   },
   subscribe: {
     entries: [
@@ -62,7 +65,7 @@ const TOPICS: Readonly<Record<HelpTopic, TopicHelp>> = {
         mine: 'Show your own terms, categories and schedule.',
       },
     ],
-    details: [],
+    details: ['Shown to you alone; end the command with --share to show it to the channel.'],
   },
   categories: {
     entries: [

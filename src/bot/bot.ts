@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AdapterHealth,
+  ChatAdapter,
+  CommandEvent,
+  Platform,
+  ReactionEvent,
+  TargetId,
+} from '../../adapters/types.ts';
+import type { Config } from '../config/schema.ts';
+import type { Engine } from '../engine.ts';
+import { isAppError } from '../errors.ts';
+import { Limiter } from '../limiter.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { DeliveryRepository } from '../store/repositories/deliveries.ts';
+import { FeedTokenRepository } from '../store/repositories/feeds.ts';
+import { LeaseRepository } from '../store/repositories/leases.ts';
+import { MessageRepository } from '../store/repositories/messages.ts';
+import { PaperRepository } from '../store/repositories/papers.ts';
+import { type Subscription, SubscriptionRepository } from '../store/repositories/subscriptions.ts';
+import type { Store } from '../store/store.ts';
+import { AdapterRegistry } from './adapters.ts';
+import { parseCommand } from './commands/grammar.ts';
+import { type CommandServices, handleCommand } from './commands/handlers.ts';
+import { type DeliveryOutcome, DigestDelivery } from './delivery.ts';
+import { ListingService } from './listing.ts';
+import { handleReaction, type ReactionServices } from './reactions.ts';
+import { problemMessage } from './render.ts';
+import { SearchService } from './search.ts';
+import { seedSubscriptions } from './subscriptions.ts';
+
+export interface BotOptions {
+  config: Config;
+  engine: Engine;
+  store: Store;
+  adapters: readonly ChatAdapter[];
+  logger: Logger;
+  metrics?: Metrics;
+  /** The public base URL of the HTTP server, for feed links. */
+  publicUrl: string;
+  /** Targets to seed with the config's keywords besides config.json's `channels` (the shell's channel). */
+  seedTargets?: readonly TargetId[];
+  /** When a subscription's next digest is due (the scheduler's calendar). */
+  nextRun?: (subscription: Subscription) => Date | null;
+  now?: () => Date;
+  /** This process's id for leases; random by default. */
+  holder?: string;
+  /** Targets delivered at once in a scheduled run. Default 8. */
+  deliveryConcurrency?: number;
+}
+
+export interface TargetOutcome {
+  target: TargetId;
+  outcome: DeliveryOutcome | null;
+  /** Set when the delivery to this target failed; the scheduler tries it again later. */
+  error: unknown;
+}
+
+/**
+ * The platform-neutral bot: adapters hand it commands and reactions; the scheduler asks it to deliver.
+ * Every rule lives here and in the modules it wires together; adapters only translate.
+ */
+export class Bot {
+  readonly subscriptions: SubscriptionRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly feeds: FeedTokenRepository;
+  readonly listings: ListingService;
+  readonly adapters: AdapterRegistry;
+  readonly #options: BotOptions;
+  readonly #logger: Logger;
+  readonly #now: () => Date;
+  readonly #commands: CommandServices;
+  readonly #reactions: ReactionServices;
+  readonly #delivery: DigestDelivery;
+  #lastDigestAt: Date | null = null;
+
+  constructor(options: BotOptions) {
+    const { config, engine, store, logger } = options;
+    this.#options = options;
+    this.#logger = logger;
+    this.#now = options.now ?? (() => new Date());
+    const messages = new MessageRepository(store, logger);
+    this.subscriptions = new SubscriptionRepository(store, logger);
+    this.deliveries = new DeliveryRepository(store, logger);
+    this.feeds = new FeedTokenRepository(store);
+    this.adapters = new AdapterRegistry(options.adapters);
+    this.listings = new ListingService({
+      engine,
+      papers: new PaperRepository(store, config.index_days, logger),
+      logger,
+      now: this.#now,
+    });
+    this.#delivery = new DigestDelivery({
+      engine,
+      adapters: this.adapters,
+      deliveries: this.deliveries,
+      messages,
+      leases: new LeaseRepository(store),
+      holder: options.holder ?? randomUUID(),
+      summaryEmoji: config.summary_emoji,
+      logger,
+      metrics: options.metrics,
+      now: this.#now,
+    });
+    this.#commands = {
+      config,
+      engine,
+      adapters: this.adapters,
+      subscriptions: this.subscriptions,
+      listings: this.listings,
+      search: new SearchService(engine, this.listings, logger),
+      delivery: this.#delivery,
+      feeds: this.feeds,
+      publicUrl: options.publicUrl,
+      nextRun: options.nextRun ?? (() => null),
+      now: this.#now,
+    };
+    this.#reactions = {
+      engine,
+      adapters: this.adapters,
+      listings: this.listings,
+      messages,
+      summaryEmoji: config.summary_emoji,
+      logger,
+    };
+  }
+
+  /** Reloads recent papers, seeds config.json's channels, and connects every adapter. */
+  async start(): Promise<void> {
+    const papers = await this.listings.loadRecent();
+    const seeded = await seedSubscriptions(
+      this.#options.config,
+      this.subscriptions,
+      this.#options.seedTargets ?? [],
+      this.#now(),
+      this.#logger,
+    );
+    this.#logger.info({ papers, seeded }, 'bot state loaded');
+    for (const adapter of this.adapters.all) {
+      await adapter.start({
+        onCommand: (event) => this.onCommand(event),
+        onReaction: (event) => this.onReaction(event),
+      });
+      this.#logger.info({ platform: adapter.platform, detail: adapter.health().detail }, 'adapter started');
+    }
+  }
+
+  /** Disconnects the adapters; each lets a post in flight finish. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.adapters.all.map((adapter) => adapter.stop()));
+  }
+
+  async onCommand(event: CommandEvent): Promise<void> {
+    const started = performance.now();
+    const { text, share } = splitShareFlag(event.text);
+    let command = 'invalid';
+    let outcome = 'ok';
+    try {
+      const parsed = parseCommand(text);
+      command = parsed.kind;
+      await handleCommand(parsed, { event, share }, this.#commands);
+    } catch (error) {
+      outcome = isAppError(error) ? error.kind : 'bug';
+      await this.#answerProblem(event, error);
+    } finally {
+      const labels = { platform: event.platform, command };
+      this.#options.metrics?.commands.inc({ ...labels, outcome });
+      this.#options.metrics?.commandSeconds.observe(labels, (performance.now() - started) / 1000);
+    }
+  }
+
+  async onReaction(event: ReactionEvent): Promise<void> {
+    try {
+      const outcome = await handleReaction(event, this.#reactions);
+      this.#options.metrics?.reactions.inc({ platform: event.platform, outcome });
+      this.#logger.debug({ message: event.message, outcome }, 'reaction handled');
+    } catch (error) {
+      this.#options.metrics?.reactions.inc({ platform: event.platform, outcome: 'failed' });
+      this.#logger.error({ err: error, message: event.message }, 'could not post a summary for a reaction');
+    }
+  }
+
+  /**
+   * Delivers each subscription's newest undelivered digest. One combined listing request serves them all;
+   * targets are delivered several at a time, and one target's failure does not stop the others.
+   * Rejects only when the listing cannot be had (arXiv down): then no target was attempted.
+   */
+  async deliverScheduled(subscriptions: readonly Subscription[]): Promise<TargetOutcome[]> {
+    const active = subscriptions.filter(
+      (subscription) => subscription.query !== null && this.adapters.find(subscription.target) !== null,
+    );
+    if (active.length === 0) return [];
+    const listing = await this.listings.latest([...new Set(active.flatMap((s) => s.categories))]);
+    if (!listing)
+      return active.map((subscription) => ({ target: subscription.target, outcome: null, error: null }));
+    const limiter = new Limiter(this.#options.deliveryConcurrency ?? 8);
+    return Promise.all(
+      active.map((subscription) =>
+        limiter.run(async (): Promise<TargetOutcome> => {
+          try {
+            const outcome = await this.#delivery.deliver(subscription, listing);
+            if (outcome.status === 'delivered') this.#lastDigestAt = this.#now();
+            return { target: subscription.target, outcome, error: null };
+          } catch (error) {
+            this.#logger.error({ err: error, target: subscription.target }, 'digest delivery failed');
+            return { target: subscription.target, outcome: null, error };
+          }
+        }),
+      ),
+    );
+  }
+
+  health(): { adapters: Array<AdapterHealth & { platform: Platform }>; lastDigestAt: Date | null } {
+    return {
+      adapters: this.adapters.all.map((adapter) => ({ platform: adapter.platform, ...adapter.health() })),
+      lastDigestAt: this.#lastDigestAt,
+    };
+  }
+
+  async #answerProblem(event: CommandEvent, error: unknown): Promise<void> {
+    let message: string;
+    if (isAppError(error)) {
+      message =
+        error.kind === 'user'
+          ? error.userMessage
+          : `${error.userMessage} This is not your mistake; try again later.`;
+      if (error.kind === 'external')
+        this.#logger.warn({ err: error, text: event.text }, 'a command failed on a service');
+    } else {
+      message = 'Something went wrong on our side; it has been logged. Please try again.';
+      this.#logger.error({ err: error, text: event.text }, 'a command failed with a bug');
+    }
+    await event.respond(problemMessage(message), 'private').catch((reason: unknown) => {
+      this.#logger.warn({ err: reason }, 'could not answer a command');
+    });
+  }
+}
+
+/** `--share` at the end of a command shows the answer to the channel instead of the user alone. */
+export function splitShareFlag(text: string): { text: string; share: boolean } {
+  const match = /(^|\s)--share\s*$/i.exec(text);
+  return match ? { text: text.slice(0, match.index), share: true } : { text, share: false };
+}

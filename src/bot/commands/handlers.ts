@@ -1,0 +1,322 @@
+import type { CommandEvent, OutboundMessage, TargetId, Visibility } from '../../../adapters/types.ts';
+import type { Config } from '../../config/schema.ts';
+import { formatKeywordQuery, type KeywordQuery, QUERY_LIMITS, type QueryTerm } from '../../digest/query.ts';
+import type { Engine } from '../../engine.ts';
+import { UserError } from '../../errors.ts';
+import type { FeedTokenRepository } from '../../store/repositories/feeds.ts';
+import type { Subscription, SubscriptionRepository } from '../../store/repositories/subscriptions.ts';
+import type { AdapterRegistry } from '../adapters.ts';
+import type { DeliveryOutcome, DigestDelivery } from '../delivery.ts';
+import type { ListingService } from '../listing.ts';
+import { plainMessage, searchResultsMessage, settingsMessage, summaryMessage } from '../render.ts';
+import type { SearchService } from '../search.ts';
+import { newSubscription } from '../subscriptions.ts';
+import type { Command, Scope } from './command.ts';
+import { helpText } from './help.ts';
+
+export interface CommandServices {
+  config: Config;
+  engine: Engine;
+  adapters: AdapterRegistry;
+  subscriptions: SubscriptionRepository;
+  listings: ListingService;
+  search: SearchService;
+  delivery: DigestDelivery;
+  feeds: FeedTokenRepository;
+  /** The public base URL of the HTTP server, for feed links. */
+  publicUrl: string;
+  /** When a subscription's next digest is due, for `list`. */
+  nextRun: (subscription: Subscription) => Date | null;
+  now: () => Date;
+}
+
+/** One command, with what it needs to answer: the event, and whether the user asked to share the answer. */
+interface Request {
+  event: CommandEvent;
+  share: boolean;
+}
+
+/** Runs a parsed command and answers it. User mistakes are thrown as UserError for the caller to answer. */
+export async function handleCommand(
+  command: Command,
+  request: Request,
+  services: CommandServices,
+): Promise<void> {
+  const answer = (message: OutboundMessage, visibility: Visibility) =>
+    request.event.respond(message, visibility);
+  const shared = (message: OutboundMessage) => answer(message, request.share ? 'channel' : 'private');
+
+  switch (command.kind) {
+    case 'help':
+      return shared(plainMessage(helpText(command.topic ?? undefined)));
+
+    case 'search': {
+      const outcome = await services.search.search(command.query);
+      return shared(searchResultsMessage(command.query, outcome.results, outcome.note));
+    }
+
+    case 'list': {
+      const subscription = await current(services, request.event, command.scope);
+      return shared(
+        settingsMessage({
+          scope: command.scope,
+          query: subscription.query,
+          categories: subscription.categories,
+          time: subscription.schedule.time,
+          timeZone: subscription.schedule.timeZone,
+          nextRun: subscription.query ? services.nextRun(subscription) : null,
+          public: subscription.public,
+        }),
+      );
+    }
+
+    case 'subscribe':
+      return change(services, request, command.scope, (subscription) => {
+        const query = mergeQueries(subscription.query, command.query);
+        return {
+          update: { query },
+          message: `now follows ${formatKeywordQuery(query)}`,
+        };
+      });
+
+    case 'unsubscribe':
+      return change(services, request, command.scope, (subscription) => {
+        const query = removeTerms(subscription.query, command.terms, command.scope);
+        return {
+          update: { query },
+          message: query
+            ? `now follows ${formatKeywordQuery(query)}`
+            : 'follows no terms now: no more digests',
+        };
+      });
+
+    case 'categories':
+      if (command.categories === null) return listOne(services, request, command.scope, 'categories');
+      return change(services, request, command.scope, () => ({
+        update: { categories: command.categories ?? [] },
+        message: `now covers ${(command.categories ?? []).join(', ')}`,
+      }));
+
+    case 'schedule':
+      if (command.time === null && command.timeZone === null) {
+        return listOne(services, request, command.scope, 'schedule');
+      }
+      return change(services, request, command.scope, (subscription) => {
+        const schedule = {
+          time: command.time ?? subscription.schedule.time,
+          timeZone: command.timeZone ?? subscription.schedule.timeZone,
+        };
+        return {
+          update: { schedule },
+          message: `now arrives daily at ${schedule.time} ${schedule.timeZone}`,
+        };
+      });
+
+    case 'public':
+      if (command.enabled === null) return listOne(services, request, 'channel', 'public');
+      return change(services, request, 'channel', () => ({
+        update: { public: command.enabled ?? false },
+        message: command.enabled
+          ? `is now listed on the public archive page${services.publicUrl ? ` (${services.publicUrl}/digests)` : ''}`
+          : 'is no longer listed on the public archive page',
+      }));
+
+    case 'feed':
+      return feed(services, request, command.action);
+
+    case 'digest':
+      return digestNow(services, request);
+
+    case 'summary': {
+      const paper = await services.listings.findPaper(command.id, command.version);
+      if (!paper) {
+        const id = command.version === null ? command.id : `${command.id}v${command.version}`;
+        throw new UserError('INPUT_NOT_FOUND', `arXiv has no paper ${id}. Check the id or link.`);
+      }
+      const summary = await services.engine.summarizer.summarize(paper);
+      return answer(summaryMessage(paper, summary), 'channel');
+    }
+  }
+}
+
+/** The target a scope's settings belong to: the channel the command was typed in, or the user's DMs. */
+function targetOf(event: CommandEvent, scope: Scope): TargetId {
+  return scope === 'user' ? event.user : event.channel;
+}
+
+async function current(services: CommandServices, event: CommandEvent, scope: Scope): Promise<Subscription> {
+  const target = targetOf(event, scope);
+  return (
+    (await services.subscriptions.get(target)) ??
+    newSubscription(
+      services.config,
+      target,
+      scope === 'user' ? 'user' : 'channel',
+      event.user,
+      services.now(),
+    )
+  );
+}
+
+/** Only people who may manage a channel change its settings; anyone changes their own. */
+async function requireManage(services: CommandServices, event: CommandEvent, scope: Scope): Promise<void> {
+  if (scope === 'user') return;
+  const admins = services.config.admins;
+  const allowed =
+    admins.length > 0
+      ? admins.includes(event.user)
+      : await services.adapters.forTarget(event.channel).canManageChannel(event.user, event.channel);
+  if (!allowed) {
+    throw new UserError(
+      'PERMISSION_DENIED',
+      admins.length > 0
+        ? "Only the bot's admins can change this channel's digest. You can follow terms for yourself with /arxiv me subscribe <terms>."
+        : 'Only people who can manage this channel can change its digest. You can follow terms for yourself with /arxiv me subscribe <terms>.',
+    );
+  }
+}
+
+type Change = (subscription: Subscription) => { update: Partial<Subscription>; message: string };
+
+async function change(
+  services: CommandServices,
+  request: Request,
+  scope: Scope,
+  apply: Change,
+): Promise<void> {
+  const { event } = request;
+  await requireManage(services, event, scope);
+  const before = await current(services, event, scope);
+  const { update, message } = apply(before);
+  await services.subscriptions.put({ ...before, ...update, updatedAt: services.now().toISOString() });
+  const whose = scope === 'channel' ? "This channel's digest" : 'Your digest';
+  // Changes to a channel are confirmed in the channel, so everyone sees what their digest follows.
+  await event.respond(plainMessage(`${whose} ${message}.`), scope === 'channel' ? 'channel' : 'private');
+}
+
+async function listOne(
+  services: CommandServices,
+  request: Request,
+  scope: Scope,
+  what: 'categories' | 'schedule' | 'public',
+): Promise<void> {
+  const subscription = await current(services, request.event, scope);
+  const whose = scope === 'channel' ? "This channel's digest" : 'Your digest';
+  const text =
+    what === 'categories'
+      ? `${whose} covers ${subscription.categories.join(', ')}.`
+      : what === 'schedule'
+        ? `${whose} arrives daily at ${subscription.schedule.time} ${subscription.schedule.timeZone}.`
+        : `${whose} is ${subscription.public ? '' : 'not '}listed on the public archive page.`;
+  await request.event.respond(plainMessage(text), request.share ? 'channel' : 'private');
+}
+
+async function feed(services: CommandServices, request: Request, action: 'show' | 'revoke'): Promise<void> {
+  const { event } = request;
+  await requireManage(services, event, 'channel');
+  if (action === 'revoke') {
+    const revoked = await services.feeds.revoke(event.channel);
+    await event.respond(
+      plainMessage(
+        revoked ? "This channel's RSS feed link was revoked." : 'This channel had no RSS feed link.',
+      ),
+      'channel',
+    );
+    return;
+  }
+  const token = await services.feeds.tokenFor(event.channel);
+  // The link is a secret: it goes to the asking user only, whatever they asked.
+  await event.respond(
+    plainMessage(
+      `This channel's digests as RSS: ${services.publicUrl}/feeds/${token}.xml\nAnyone with the link can read it; /arxiv feed revoke stops that.`,
+    ),
+    'private',
+  );
+}
+
+async function digestNow(services: CommandServices, request: Request): Promise<void> {
+  const { event } = request;
+  const subscription = await services.subscriptions.get(event.channel);
+  if (!subscription?.query) {
+    throw new UserError(
+      'INPUT_INVALID',
+      'This channel follows no terms yet, so there is no digest to post. Start with /arxiv subscribe <terms>.',
+    );
+  }
+  const listing = await services.listings.latest(subscription.categories);
+  if (!listing) {
+    await event.respond(
+      plainMessage('arXiv has no announcement to show right now (none on weekends and holidays).'),
+      'private',
+    );
+    return;
+  }
+  const outcome = await services.delivery.deliver(subscription, listing);
+  await event.respond(plainMessage(describeOutcome(outcome)), 'private');
+}
+
+function describeOutcome(outcome: DeliveryOutcome): string {
+  switch (outcome.status) {
+    case 'delivered':
+      return `Posted the digest of ${outcome.announced} (${outcome.papers} papers) in this channel.`;
+    case 'already-delivered':
+      return `The digest of ${outcome.announced} is already in this channel.`;
+    case 'no-match':
+      return `No paper announced on ${outcome.announced} matched this channel's terms.`;
+    case 'no-terms':
+      return 'This channel follows no terms yet. Start with /arxiv subscribe <terms>.';
+    case 'stale':
+      return `A newer digest than ${outcome.announced} is already in this channel.`;
+    case 'busy':
+      return 'The digest is being posted right now.';
+  }
+}
+
+const sameTerm = (a: QueryTerm, b: QueryTerm) => a.text.toLowerCase() === b.text.toLowerCase();
+
+/** The subscription's query with the new terms added; a new term overrides its opposite (want/exclude). */
+export function mergeQueries(existing: KeywordQuery | null, added: KeywordQuery): KeywordQuery {
+  const terms = [...(existing?.terms ?? []).filter((term) => !added.exclude.some((x) => sameTerm(x, term)))];
+  const exclude = [
+    ...(existing?.exclude ?? []).filter((term) => !added.terms.some((x) => sameTerm(x, term))),
+  ];
+  for (const term of added.terms) if (!terms.some((x) => sameTerm(x, term))) terms.push(term);
+  for (const term of added.exclude) if (!exclude.some((x) => sameTerm(x, term))) exclude.push(term);
+  if (terms.length + exclude.length > QUERY_LIMITS.maxTerms) {
+    throw new UserError(
+      'LIMIT_EXCEEDED',
+      `That would make ${terms.length + exclude.length} terms; the limit is ${QUERY_LIMITS.maxTerms}. Remove some with /arxiv unsubscribe <terms>.`,
+    );
+  }
+  if (terms.length === 0) {
+    throw new UserError(
+      'QUERY_INVALID',
+      'A digest needs at least one term to look for, not only exclusions.',
+    );
+  }
+  return { terms, exclude };
+}
+
+/** The query without the named terms (matched ignoring case, wanted or excluded); null when none is left. */
+export function removeTerms(
+  existing: KeywordQuery | null,
+  names: string[] | 'all',
+  scope: Scope,
+): KeywordQuery | null {
+  const whose = scope === 'channel' ? 'This channel' : 'Your digest';
+  if (names === 'all') return null;
+  if (!existing) throw new UserError('INPUT_INVALID', `${whose} follows no terms yet.`);
+  const wanted = names.map((name) => name.toLowerCase());
+  const missing = wanted.filter(
+    (name) => ![...existing.terms, ...existing.exclude].some((term) => term.text.toLowerCase() === name),
+  );
+  if (missing.length > 0) {
+    throw new UserError(
+      'INPUT_INVALID',
+      `${whose} does not follow ${missing.map((name) => `"${name}"`).join(', ')}. It follows: ${formatKeywordQuery(existing)}.`,
+    );
+  }
+  const keep = (term: QueryTerm) => !wanted.includes(term.text.toLowerCase());
+  const terms = existing.terms.filter(keep);
+  return terms.length === 0 ? null : { terms, exclude: existing.exclude.filter(keep) };
+}

@@ -1,0 +1,237 @@
+import type { MessageRef } from '../../adapters/types.ts';
+import { digestFromJson, digestToJson } from '../digest/render/json.ts';
+import { type Engine, makeDigest } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type {
+  DeliveryRecord,
+  DeliveryRepository,
+  VersionedDelivery,
+} from '../store/repositories/deliveries.ts';
+import type { Lease, LeaseRepository } from '../store/repositories/leases.ts';
+import type { MessageRepository } from '../store/repositories/messages.ts';
+import type { Subscription } from '../store/repositories/subscriptions.ts';
+import type { AdapterRegistry } from './adapters.ts';
+import type { CurrentListing } from './listing.ts';
+import { digestPaperMessage, digestRootMessage } from './render.ts';
+
+export type DeliveryOutcome =
+  | { status: 'delivered'; announced: string; papers: number; root: MessageRef; resumed: boolean }
+  /** This announcement was delivered to the target before (by this process or another). */
+  | { status: 'already-delivered'; announced: string; root: MessageRef | null }
+  /** No paper of the announcement matched: nothing was posted, and the announcement counts as delivered. */
+  | { status: 'no-match'; announced: string }
+  /** The subscription follows no term yet. */
+  | { status: 'no-terms' }
+  /** A newer announcement was already delivered (a feed served late by a cache, say). */
+  | { status: 'stale'; announced: string }
+  /** Another process is delivering to this target right now. */
+  | { status: 'busy' };
+
+export interface DigestDeliveryOptions {
+  engine: Engine;
+  adapters: AdapterRegistry;
+  deliveries: DeliveryRepository;
+  messages: MessageRepository;
+  leases: LeaseRepository;
+  /** This process's id, for leases. */
+  holder: string;
+  summaryEmoji: string;
+  logger: Logger;
+  metrics?: Metrics | undefined;
+  now?: () => Date;
+  /** A target's delivery lease lasts this long unless renewed (every third of it). Default 60 s. */
+  leaseTtlMs?: number;
+}
+
+/** Thrown when this process lost the right to go on with a delivery (its lease, or the log moved on). */
+class DeliveryTakenOver extends Error {}
+
+/**
+ * Delivers one target's digest of one announcement exactly once: a root message, then one thread reply per
+ * paper, whatever crashes and restarts happen on the way.
+ *
+ * How: the digest is frozen in a delivery log before the first post; every post carries an idempotency key
+ * (target, announcement, paper) and the log is advanced with a compare-and-set right after it. A run that
+ * finds an unfinished log resumes it; the only post that can have gone out unrecorded is the first pending
+ * one (a crash between posting it and writing the log), so the resumed run asks the platform for that key
+ * (`findPosted`) before posting it. A per-target lease keeps two processes from posting at the same time.
+ */
+export class DigestDelivery {
+  readonly #options: DigestDeliveryOptions;
+  readonly #now: () => Date;
+  readonly #leaseTtlMs: number;
+
+  constructor(options: DigestDeliveryOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+    this.#leaseTtlMs = options.leaseTtlMs ?? 60_000;
+  }
+
+  async deliver(subscription: Subscription, listing: CurrentListing): Promise<DeliveryOutcome> {
+    const { deliveries, leases, holder, logger } = this.#options;
+    const { target } = subscription;
+    const { announced } = listing;
+    if (!subscription.query) return { status: 'no-terms' };
+
+    const existing = await deliveries.get(target, announced);
+    if (existing?.record.completedAt) return finished(existing.record);
+    if (!existing && (await deliveries.history(target)).some((date) => date > announced)) {
+      return { status: 'stale', announced };
+    }
+
+    const lease = await leases.acquire(`deliver|${target}`, holder, this.#leaseTtlMs);
+    if (!lease) return { status: 'busy' };
+    const keeper = new LeaseKeeper(leases, lease, this.#leaseTtlMs, logger);
+    try {
+      let state = await deliveries.get(target, announced);
+      const resumed = state !== undefined;
+      if (!state) {
+        const planned = await this.#plan(subscription, listing);
+        if (!planned) return { status: 'busy' };
+        state = planned;
+      }
+      if (state.record.completedAt) return finished(state.record);
+      if (resumed) logger.info({ target, announced }, 'resuming an unfinished digest delivery');
+      return await this.#post(state, resumed, keeper);
+    } catch (error) {
+      if (error instanceof DeliveryTakenOver) {
+        logger.warn({ target, announced, reason: error.message }, 'another process took over this delivery');
+        return { status: 'busy' };
+      }
+      this.#options.metrics?.deliveryFailures.inc({ platform: target.slice(0, target.indexOf(':')) });
+      throw error;
+    } finally {
+      await keeper.stop();
+      await leases.release(keeper.lease).catch((error: unknown) => {
+        logger.warn({ err: error, target }, 'could not release a delivery lease; it will expire');
+      });
+    }
+  }
+
+  /** Ranks and summarizes the digest and freezes it in a new delivery log. Null if another process did first. */
+  async #plan(subscription: Subscription, listing: CurrentListing): Promise<VersionedDelivery | null> {
+    const { engine, deliveries } = this.#options;
+    const { digest } = await makeDigest(engine, listing.index, {
+      query: subscription.query ?? { terms: [], exclude: [] },
+      categories: subscription.categories,
+      maxPapers: subscription.maxPapers,
+      minScore: subscription.minScore,
+      target: subscription.target,
+      summaries: subscription.summaries && engine.config.ai_summary.enabled,
+      now: this.#now(),
+    });
+    const now = this.#now().toISOString();
+    const record: DeliveryRecord = {
+      schemaVersion: 1,
+      target: subscription.target,
+      announced: listing.announced,
+      digest: digestToJson(digest),
+      root: null,
+      posted: {},
+      startedAt: now,
+      completedAt: digest.papers.length === 0 ? now : null,
+    };
+    if (!(await deliveries.create(record))) return null;
+    return (await deliveries.get(record.target, record.announced)) ?? null;
+  }
+
+  async #post(state: VersionedDelivery, resumed: boolean, keeper: LeaseKeeper): Promise<DeliveryOutcome> {
+    const { adapters, messages, metrics, summaryEmoji } = this.#options;
+    const { target, announced } = state.record;
+    const adapter = adapters.forTarget(target);
+    const platform = adapter.platform;
+    const digest = digestFromJson(state.record.digest);
+    let current = state;
+    let checkPlatform = resumed;
+
+    const once = async (key: string, thread: MessageRef | undefined, post: () => Promise<MessageRef>) => {
+      keeper.check();
+      const found = checkPlatform ? await adapter.findPosted(target, key, thread) : null;
+      checkPlatform = false;
+      return found ?? (await post());
+    };
+
+    let root = current.record.root;
+    if (!root) {
+      const key = `${target}|${announced}|root`;
+      const ref = await once(key, undefined, () =>
+        adapter.post(target, digestRootMessage(digest, summaryEmoji), { idempotencyKey: key }),
+      );
+      current = await this.#advance(current, { ...current.record, root: ref });
+      root = ref;
+    }
+
+    for (const [index, ranked] of digest.papers.entries()) {
+      if (current.record.posted[ranked.paper.id]) continue;
+      const key = `${target}|${announced}|${ranked.paper.id}`;
+      const thread = root;
+      const ref = await once(key, thread, () =>
+        adapter.post(target, digestPaperMessage(ranked, index + 1), { thread, idempotencyKey: key }),
+      );
+      await messages.record(ref, {
+        paperId: ranked.paper.id,
+        version: ranked.paper.version,
+        kind: 'digest-paper',
+      });
+      current = await this.#advance(current, {
+        ...current.record,
+        posted: { ...current.record.posted, [ranked.paper.id]: ref },
+      });
+      metrics?.papersDelivered.inc({ platform });
+    }
+
+    await this.#advance(current, { ...current.record, completedAt: this.#now().toISOString() });
+    metrics?.digestsDelivered.inc({ platform });
+    metrics?.lastDigestTimestamp.set(this.#now().getTime() / 1000);
+    this.#options.logger.info(
+      { target, announced, papers: digest.papers.length, resumed },
+      'digest delivered',
+    );
+    return { status: 'delivered', announced, papers: digest.papers.length, root, resumed };
+  }
+
+  async #advance(previous: VersionedDelivery, record: DeliveryRecord): Promise<VersionedDelivery> {
+    const next = await this.#options.deliveries.advance(previous, record);
+    if (!next) throw new DeliveryTakenOver('the delivery log was changed by another process');
+    return next;
+  }
+}
+
+function finished(record: DeliveryRecord): DeliveryOutcome {
+  return record.digest.papers.length === 0
+    ? { status: 'no-match', announced: record.announced }
+    : { status: 'already-delivered', announced: record.announced, root: record.root };
+}
+
+/** Renews a lease every third of its lifetime while a delivery runs; `check()` throws once it is lost. */
+class LeaseKeeper {
+  lease: Lease;
+  #lost = false;
+  #renewing: Promise<void> = Promise.resolve();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(leases: LeaseRepository, lease: Lease, ttlMs: number, logger: Logger) {
+    this.lease = lease;
+    this.#timer = setInterval(() => {
+      this.#renewing = leases
+        .renew(this.lease, ttlMs)
+        .then((renewed) => {
+          if (renewed) this.lease = renewed;
+          else this.#lost = true;
+        })
+        .catch((error: unknown) => logger.warn({ err: error, lease: lease.name }, 'could not renew a lease'));
+    }, ttlMs / 3);
+    this.#timer.unref();
+  }
+
+  check(): void {
+    if (this.#lost) throw new DeliveryTakenOver('the delivery lease expired and was taken');
+  }
+
+  /** Stops renewing; resolves once a renewal in flight has settled, so `lease` is the one to release. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#renewing;
+  }
+}

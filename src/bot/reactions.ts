@@ -1,0 +1,73 @@
+import type { ReactionEvent } from '../../adapters/types.ts';
+import { findArxivId } from '../arxiv/paper.ts';
+import type { Engine } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import type { MessageRepository } from '../store/repositories/messages.ts';
+import type { AdapterRegistry } from './adapters.ts';
+import { emojiMatches } from './emoji.ts';
+import type { ListingService } from './listing.ts';
+import { summaryMessage } from './render.ts';
+
+export type ReactionOutcome =
+  /** The summary was posted in the message's thread. */
+  | 'posted'
+  /** Another emoji. */
+  | 'other-emoji'
+  /** The message is not about a paper (not the bot's paper message, no arXiv link in it). */
+  | 'no-paper'
+  /** The summary is already in that thread (or being posted). */
+  | 'already-posted';
+
+export interface ReactionServices {
+  engine: Engine;
+  adapters: AdapterRegistry;
+  listings: ListingService;
+  messages: MessageRepository;
+  summaryEmoji: string;
+  logger: Logger;
+}
+
+/**
+ * A reaction with the summary emoji on a paper the bot posted, or on any message holding an arXiv link,
+ * posts that paper's summary in the message's thread, once per thread and paper however many react.
+ */
+export async function handleReaction(
+  event: ReactionEvent,
+  services: ReactionServices,
+): Promise<ReactionOutcome> {
+  if (!emojiMatches(services.summaryEmoji, event.emoji)) return 'other-emoji';
+  const adapter = services.adapters.forTarget(event.message.target);
+
+  const known = await services.messages.find(event.message);
+  let id = known ? { id: known.paperId, version: known.version } : null;
+  if (!id) {
+    const text = await adapter.fetchMessageText(event.message);
+    id = text ? findArxivId(text) : null;
+  }
+  if (!id) return 'no-paper';
+
+  const thread = { target: event.message.target, id: event.message.threadId ?? event.message.id };
+  if (!(await services.messages.claimSummary(thread.target, thread.id, id.id))) return 'already-posted';
+  try {
+    const paper = await services.listings.findPaper(id.id, id.version);
+    if (!paper) {
+      services.logger.info(
+        { paper: id.id, message: event.message },
+        'reaction on a link to a paper arXiv does not know',
+      );
+      await services.messages.releaseSummary(thread.target, thread.id, id.id);
+      return 'no-paper';
+    }
+    const summary = await services.engine.summarizer.summarize(paper);
+    const ref = await adapter.post(thread.target, summaryMessage(paper, summary), {
+      thread,
+      idempotencyKey: `${thread.target}|${thread.id}|summary|${paper.id}`,
+    });
+    await services.messages.record(ref, { paperId: paper.id, version: paper.version, kind: 'summary' });
+    return 'posted';
+  } catch (error) {
+    // Give the claim back so that the next reaction tries again.
+    await services.messages.releaseSummary(thread.target, thread.id, id.id);
+    throw error;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The core's messages as platform-neutral blocks (adapters/types.ts). Adapters render and escape them; here
+ * nothing is escaped, and every piece of text from arXiv, a user or a model stays in a span or block of its
+ * own so an adapter can tell it apart from the bot's own words.
+ */
+import type { Block, OutboundMessage, Span } from '../../adapters/types.ts';
+import type { Paper } from '../arxiv/paper.ts';
+import type { Digest } from '../digest/digest.ts';
+import type { RankedPaper } from '../digest/listing-index.ts';
+import { formatKeywordQuery, type KeywordQuery } from '../digest/query.ts';
+import type { PaperSummary } from '../summarize/types.ts';
+import { emojiText } from './emoji.ts';
+
+const text = (...spans: Span[]): Block => ({ kind: 'text', spans });
+const context = (...spans: Span[]): Block => ({ kind: 'context', spans });
+
+export function plainMessage(message: string): OutboundMessage {
+  return { text: message, blocks: [text({ text: message })] };
+}
+
+/** A user mistake or a failure, in the words of the error's userMessage. */
+export function problemMessage(message: string): OutboundMessage {
+  return { text: message, blocks: [text({ text: message })] };
+}
+
+/** The root message of a daily digest; the papers follow as thread replies. */
+export function digestRootMessage(digest: Digest, emoji: string): OutboundMessage {
+  const count = digest.papers.length;
+  const date = digest.announced ?? digest.generatedAt.slice(0, 10);
+  const terms = formatKeywordQuery(digest.query);
+  const categories = digest.categories.length > 0 ? digest.categories.join(', ') : 'all categories';
+  const papers = `${count} paper${count === 1 ? '' : 's'}`;
+  return {
+    text: `arXiv digest for ${date}: ${papers} matching ${terms}`,
+    blocks: [
+      { kind: 'header', text: `arXiv digest · ${date}` },
+      text(
+        { text: papers, bold: true },
+        { text: ` of ${digest.listed} new in ${categories}, matching ` },
+        { text: terms, code: true },
+      ),
+      context({
+        text: `Papers are in the thread, best first. React with ${emojiText(emoji)} on one to get its summary.`,
+      }),
+    ],
+  };
+}
+
+/** One paper of a digest, as a thread reply. */
+export function digestPaperMessage(ranked: RankedPaper, rank: number): OutboundMessage {
+  return {
+    text: `${rank}. ${ranked.paper.title} ${ranked.paper.absUrl}`,
+    blocks: [paperBlock(ranked.paper, rank, ranked.score, ranked.matchedTerms, ranked.summary)],
+  };
+}
+
+function paperBlock(
+  paper: Paper,
+  rank: number | null,
+  score: number | null,
+  matchedTerms: string[],
+  summary: PaperSummary | null,
+): Block {
+  return { kind: 'paper', paper, rank, score, matchedTerms, tldr: summary?.tldr ?? null };
+}
+
+export interface SearchResult {
+  paper: Paper;
+  score: number | null;
+  matchedTerms: string[];
+}
+
+export function searchResultsMessage(
+  query: string,
+  results: SearchResult[],
+  note: string | null,
+): OutboundMessage {
+  const notes = note ? [context({ text: note })] : [];
+  if (results.length === 0) {
+    return {
+      text: `No papers found for ${query}`,
+      blocks: [text({ text: 'No papers found for ' }, { text: query, code: true }), ...notes],
+    };
+  }
+  return {
+    text: `${results.length} papers for ${query}`,
+    blocks: [
+      text(
+        { text: `${results.length} paper${results.length === 1 ? '' : 's'} for ` },
+        { text: query, code: true },
+      ),
+      ...results.map((result, index) =>
+        paperBlock(result.paper, index + 1, result.score, result.matchedTerms, null),
+      ),
+      ...notes,
+    ],
+  };
+}
+
+/** A paper's summary, posted in a thread or as a command's answer. */
+export function summaryMessage(paper: Paper, summary: PaperSummary): OutboundMessage {
+  const blocks: Block[] = [
+    { kind: 'header', text: paper.title },
+    text({ text: paper.absUrl, link: paper.absUrl }),
+  ];
+  if (summary.tldr) blocks.push(text({ text: 'TL;DR: ', bold: true }, { text: summary.tldr }));
+  if (summary.body) blocks.push({ kind: 'markdown', text: summary.body });
+  blocks.push(
+    context({
+      text:
+        summary.source === 'model'
+          ? `Summary by ${summary.model ?? 'the model'}; check the paper before citing it.`
+          : 'Extractive summary cut from the abstract: no model answered.',
+    }),
+  );
+  return { text: `Summary of ${paper.title}: ${summary.tldr ?? paper.absUrl}`, blocks };
+}
+
+export interface SettingsView {
+  scope: 'channel' | 'user';
+  query: KeywordQuery | null;
+  categories: string[];
+  time: string;
+  timeZone: string;
+  nextRun: Date | null;
+  public: boolean;
+}
+
+export function settingsMessage(view: SettingsView): OutboundMessage {
+  const whose = view.scope === 'channel' ? 'This channel' : 'Your own digest';
+  const terms = view.query ? formatKeywordQuery(view.query) : null;
+  const next = view.nextRun
+    ? ` (next: ${view.nextRun.toISOString().slice(0, 16).replace('T', ' ')} UTC)`
+    : '';
+  const lines: Block[] = [
+    text(
+      { text: `${whose} follows `, bold: false },
+      terms ? { text: terms, code: true } : { text: 'no terms yet' },
+    ),
+    text({ text: `Categories: ${view.categories.join(', ')}` }),
+    text({ text: `Daily at ${view.time} ${view.timeZone}${next}` }),
+  ];
+  if (view.scope === 'channel') {
+    lines.push(text({ text: `Public archive page: ${view.public ? 'listed' : 'not listed'}` }));
+  }
+  if (!terms) {
+    const prefix = view.scope === 'channel' ? '/arxiv' : '/arxiv me';
+    lines.push(
+      context({
+        text: `Nothing is delivered until you subscribe: ${prefix} subscribe LLM, "speculative decoding"`,
+      }),
+    );
+  }
+  return { text: `${whose} follows ${terms ?? 'no terms yet'}`, blocks: lines };
+}
