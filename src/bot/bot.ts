@@ -13,7 +13,7 @@ import { isAppError } from '../errors.ts';
 import { Limiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import { DeliveryRepository } from '../store/repositories/deliveries.ts';
+import { type DeliveryRecord, DeliveryRepository } from '../store/repositories/deliveries.ts';
 import { FeedTokenRepository } from '../store/repositories/feeds.ts';
 import { LeaseRepository } from '../store/repositories/leases.ts';
 import { MessageRepository } from '../store/repositories/messages.ts';
@@ -48,6 +48,10 @@ export interface BotOptions {
   holder?: string;
   /** Targets delivered at once in a scheduled run. Default 8. */
   deliveryConcurrency?: number;
+  /** How long a target's delivery lease lasts unless renewed; see DigestDeliveryOptions. */
+  leaseTtlMs?: number;
+  /** Called once a digest is completely delivered; see DigestDeliveryOptions. */
+  onDelivered?: (record: DeliveryRecord) => Promise<void>;
 }
 
 export interface TargetOutcome {
@@ -102,6 +106,8 @@ export class Bot {
       logger,
       metrics: options.metrics,
       now: this.#now,
+      onDelivered: options.onDelivered,
+      ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     });
     this.#commands = {
       config,

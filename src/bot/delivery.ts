@@ -42,6 +42,8 @@ export interface DigestDeliveryOptions {
   now?: () => Date;
   /** A target's delivery lease lasts this long unless renewed (every third of it). Default 60 s. */
   leaseTtlMs?: number;
+  /** Called once a digest is completely delivered (to write it to files, say); its failure is only logged. */
+  onDelivered?: ((record: DeliveryRecord) => Promise<void>) | undefined;
 }
 
 /** Thrown when this process lost the right to go on with a delivery (its lease, or the log moved on). */
@@ -181,8 +183,14 @@ export class DigestDelivery {
       metrics?.papersDelivered.inc({ platform });
     }
 
-    await this.#advance(current, { ...current.record, completedAt: this.#now().toISOString() });
+    const completed = await this.#advance(current, {
+      ...current.record,
+      completedAt: this.#now().toISOString(),
+    });
     metrics?.digestsDelivered.inc({ platform });
+    await this.#options.onDelivered?.(completed.record).catch((error: unknown) => {
+      this.#options.logger.warn({ err: error, target }, 'could not write the delivered digest to files');
+    });
     metrics?.lastDigestTimestamp.set(this.#now().getTime() / 1000);
     this.#options.logger.info(
       { target, announced, papers: digest.papers.length, resumed },

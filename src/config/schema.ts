@@ -199,6 +199,7 @@ export const envSchema = z.object({
     .pipe(wholeNumber(0, 600_000))
     .optional(),
   STORE_URL: text('a store URL').optional(),
+  HTTP_HOST: text('a host name or address to listen on').optional(),
   PORT: z
     .string()
     .regex(/^\d+$/, { error: 'a port number' })

@@ -1,0 +1,67 @@
+/**
+ * A ChatAdapter for the fake chat platform of chat-server.ts: what a real adapter does over a real API,
+ * reduced to posting, finding by idempotency key and reading messages, so a bot in a child process can be
+ * killed in the middle of a delivery and another process can pick up after it.
+ */
+import { messagePlainText } from '../../adapters/shell/render.ts';
+import type {
+  AdapterHealth,
+  ChatAdapter,
+  InboundHandlers,
+  MessageRef,
+  OutboundMessage,
+  PostOptions,
+  TargetId,
+} from '../../adapters/types.ts';
+
+export class HttpChatAdapter implements ChatAdapter {
+  readonly platform = 'test';
+  readonly #url: string;
+  #running = false;
+
+  constructor(url: string) {
+    this.#url = url;
+  }
+
+  async start(_handlers: InboundHandlers): Promise<void> {
+    this.#running = true;
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+  }
+
+  health(): AdapterHealth {
+    return { connected: this.#running, detail: `fake chat at ${this.#url}` };
+  }
+
+  async post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {
+    const thread = options.thread ? (options.thread.threadId ?? options.thread.id) : undefined;
+    const response = await fetch(`${this.#url}/post`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target, text: messagePlainText(message), thread, key: options.idempotencyKey }),
+    });
+    const { id } = (await response.json()) as { id: string };
+    return { target, id, threadId: thread };
+  }
+
+  async findPosted(target: TargetId, key: string, thread?: MessageRef): Promise<MessageRef | null> {
+    const query = new URLSearchParams({ target, key });
+    const root = thread ? (thread.threadId ?? thread.id) : undefined;
+    if (root) query.set('thread', root);
+    const response = await fetch(`${this.#url}/find?${query}`);
+    const { id } = (await response.json()) as { id: string | null };
+    return id ? { target, id, threadId: root } : null;
+  }
+
+  async fetchMessageText(message: MessageRef): Promise<string | null> {
+    const response = await fetch(`${this.#url}/messages`);
+    const messages = (await response.json()) as Array<{ id: string; text: string }>;
+    return messages.find((entry) => entry.id === message.id)?.text ?? null;
+  }
+
+  async canManageChannel(): Promise<boolean> {
+    return true;
+  }
+}
