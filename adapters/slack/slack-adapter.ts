@@ -12,9 +12,14 @@
  * large for one Slack message is posted as several parts in order (the first where asked, the rest in its
  * thread) and `post` returns the first part's ref. Posts to one channel are paced (one per second by
  * default, Slack's documented rate for chat.postMessage) so a digest to many channels does not run into
- * 429s; a 429 that still comes is waited out per its Retry-After by the WebClient, and a failure in one
- * channel touches no other. A channel the bot is not in gives a clear log line and an error whose message
- * tells the user to invite the bot.
+ * 429s; a 429 that still comes is waited out per its Retry-After, and a failure in one channel touches no
+ * other. A channel the bot is not in gives a clear log line and an error whose message tells the user to
+ * invite the bot.
+ *
+ * Retrying a post. A post that failed without an answer (a network error, a timeout, a 5xx) may still have
+ * been taken by Slack, so it is never simply sent again: a post with an idempotency key is first looked for
+ * by its metadata and posted again only if it is not there; a post without a key is not retried. (The
+ * WebClient would retry it blindly, and the channel would get it twice.)
  *
  * Idempotency. A post with an idempotency key carries it in Slack message metadata
  * (`arxiv_digest_post`); `findPosted` reads it back from the channel's recent history or the thread's
@@ -62,7 +67,10 @@ export interface SlackAdapterOptions {
   command?: string | undefined;
   /** The least time between two posts to one channel. Default 1,000 ms (Slack: about one per second). */
   minPostIntervalMs?: number | undefined;
-  /** How the WebClient retries failed and rate-limited calls (429s are always waited out first). */
+  /**
+   * How failed and rate-limited calls are retried (429s are always waited out first): `retries`, and the
+   * backoff between attempts (`minTimeout`, `factor`, `maxTimeout`). Posts follow it too, without repeats.
+   */
   retryConfig?: webApi.RetryOptions | undefined;
   /** Timeout of one Web API request. Default 30 s. */
   requestTimeoutMs?: number | undefined;
@@ -131,6 +139,22 @@ export class NotInChannelError extends ExternalError {
   }
 }
 
+/** The seconds Slack asked to wait when it refused a call with 429, or null for another failure. */
+function rateLimitedFor(error: unknown): number | null {
+  const e = error as { code?: string; retryAfter?: number };
+  return e?.code === webApi.ErrorCode.RateLimitedError ? (e.retryAfter ?? 1) : null;
+}
+
+/**
+ * Whether a call failed without Slack's answer, so it may or may not have taken effect: the request or its
+ * answer was lost on the way (a network error, a timeout), or Slack failed while handling it (5xx).
+ */
+function answerLost(error: unknown): boolean {
+  const e = error as { code?: string; statusCode?: number };
+  if (e?.code === webApi.ErrorCode.RequestError) return true;
+  return e?.code === webApi.ErrorCode.HTTPError && (e.statusCode ?? 0) >= 500;
+}
+
 /** The Slack error code of a failed Web API call (`not_in_channel`, …), or null for other failures. */
 function platformError(error: unknown): string | null {
   const e = error as { code?: string; data?: { error?: string } };
@@ -165,6 +189,8 @@ export class SlackAdapter implements ChatAdapter {
   readonly #clientPingTimeoutMs: number | undefined;
   readonly #serverPingTimeoutMs: number | undefined;
   readonly #client: webApi.WebClient;
+  /** chat.postMessage only: it never retries by itself (see #postPart). */
+  readonly #poster: webApi.WebClient;
 
   #state: State = 'new';
   #stopping: Promise<void> | null = null;
@@ -206,6 +232,13 @@ export class SlackAdapter implements ChatAdapter {
       slackApiUrl: this.#apiUrl,
       logger: boltLogger(this.#logger),
       retryConfig: this.#retryConfig,
+      timeout: this.#requestTimeoutMs,
+    });
+    this.#poster = new webApi.WebClient(this.#botToken, {
+      slackApiUrl: this.#apiUrl,
+      logger: boltLogger(this.#logger),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
       timeout: this.#requestTimeoutMs,
     });
     this.requestListener = (request, response) => this.#onHttpRequest(request, response);
@@ -656,22 +689,48 @@ export class SlackAdapter implements ChatAdapter {
     threadTs: string | undefined,
     metadata: PostPart | undefined,
   ): Promise<string> {
-    await this.#pace(channel);
-    try {
-      const result = await this.#client.chat.postMessage({
-        channel,
-        text: part.text,
-        ...(part.blocks.length > 0 ? { blocks: part.blocks } : {}),
-        ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
-        unfurl_links: false,
-        unfurl_media: false,
-        ...(metadata ? { metadata: { event_type: METADATA_EVENT, event_payload: { ...metadata } } } : {}),
-      });
-      if (!result.ts) throw new Error('Slack answered chat.postMessage without a message ts.');
-      return result.ts;
-    } catch (error) {
-      throw this.#postFailed(error, target, channel);
+    const retries = this.#retryConfig.retries ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      await this.#pace(channel);
+      try {
+        const result = await this.#poster.chat.postMessage({
+          channel,
+          text: part.text,
+          ...(part.blocks.length > 0 ? { blocks: part.blocks } : {}),
+          ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+          unfurl_links: false,
+          unfurl_media: false,
+          ...(metadata ? { metadata: { event_type: METADATA_EVENT, event_payload: { ...metadata } } } : {}),
+        });
+        if (!result.ts) throw new Error('Slack answered chat.postMessage without a message ts.');
+        return result.ts;
+      } catch (error) {
+        if (attempt >= retries) throw this.#postFailed(error, target, channel);
+        const retryAfter = rateLimitedFor(error);
+        if (retryAfter !== null) {
+          // Refused, so not posted: wait as long as Slack asks, then post it.
+          this.#logger.info({ target, channel, retryAfter }, 'Slack rate-limited a post; waiting');
+          await sleep(retryAfter * 1000);
+          continue;
+        }
+        if (!answerLost(error)) throw this.#postFailed(error, target, channel);
+        // Slack may have taken it. Only a post with a key can be looked for; one without is not risked twice.
+        if (!metadata) throw this.#postFailed(error, target, channel);
+        this.#logger.warn(
+          { target, channel, key: metadata.key, part: metadata.part, err: error },
+          'a post got no answer from Slack; looking for it before posting it again',
+        );
+        await sleep(this.#backoff(attempt));
+        const found = (await this.#findParts(channel, metadata.key, threadTs)).get(metadata.part);
+        if (found?.ts) return found.ts;
+      }
     }
+  }
+
+  /** The wait before retry `attempt` (from 0), per `retryConfig`. */
+  #backoff(attempt: number): number {
+    const { minTimeout = 1000, factor = 2, maxTimeout = 30_000 } = this.#retryConfig;
+    return Math.min(maxTimeout, minTimeout * factor ** attempt);
   }
 
   #postFailed(error: unknown, target: TargetId, channel: string): Error {
