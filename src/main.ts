@@ -1,21 +1,263 @@
 /**
- * `npm start`. Until the chat bot core lands, this is the classic daily run: today's listing, ranked by the
- * config's keywords, summarized, written to data/digest.md and data/digest.xml and printed.
+ * The composition root, `npm start`: config -> logger -> store -> engine -> adapters -> bot -> scheduler ->
+ * HTTP -> signals. Without chat credentials it runs the shell adapter: a prompt on a terminal, or, with no
+ * terminal (a container, CI), the console delivery that prints each digest and writes it to files.
  */
-import { runCli } from './cli.ts';
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { pino } from 'pino';
+import { ShellAdapter } from '../adapters/shell/shell-adapter.ts';
+import { SlackAdapter } from '../adapters/slack/slack-adapter.ts';
+import type { ChatAdapter } from '../adapters/types.ts';
+import { Bot } from './bot/bot.ts';
+import { writeDigestFiles } from './bot/digest-files.ts';
+import { type LoadedConfig, loadConfig } from './config/load.ts';
+import { digestFromJson } from './digest/render/json.ts';
+import { createEngine } from './engine.ts';
+import { isAppError, UserError } from './errors.ts';
+import { createHealthCheck } from './http/health.ts';
+import { startHttpServer } from './http/server.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import { nextScheduledInstant } from './schedule/calendar.ts';
+import { Scheduler } from './schedule/scheduler.ts';
+import { openStore } from './store/index.ts';
+import { LeaseRepository } from './store/repositories/leases.ts';
+import { VERSION } from './version.ts';
 
 export interface MainOptions {
   configPath?: string | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The terminal, for the shell adapter; process.stdin/stdout by default. */
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
 }
 
+/** The shell adapter's one channel, which follows config.json's keywords from the first start. */
+const SHELL_CHANNEL = 'shell:local';
+
+/** Shutdown must be over within this, whatever hangs. */
+const SHUTDOWN_BUDGET_MS = 10_000;
+
+/** Runs the bot until a signal (or the end of the shell session); returns the exit code. */
 export async function main(options: MainOptions): Promise<number> {
-  const io = { stdout: process.stdout, stderr: process.stderr, env: options.env, cwd: options.cwd };
-  const config = options.configPath ? ['--config', options.configPath] : [];
-  const markdown = await runCli(['digest', ...config, '--out', 'data/digest.md'], io);
-  if (markdown !== 0) return markdown;
-  return runCli(['digest', ...config, '--format', 'rss', '--out', 'data/digest.xml'], io);
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig({ path: options.configPath, env: options.env, cwd: options.cwd });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    process.stderr.write(`arxiv-digest: ${error.userMessage}\n`);
+    return 2;
+  }
+  const { config, env } = loaded;
+  const interactive = !env.SLACK_BOT_TOKEN && Boolean(stdin.isTTY && stdout.isTTY);
+  const outputDir = resolve(options.cwd, config.output.dir);
+  // On a terminal the prompt owns the screen: logs go to a file. Elsewhere they go to stderr, as JSON lines.
+  const logFile = join(outputDir, 'arxiv-digest.log');
+  const logger = interactive
+    ? createLogger({ level: config.log_level, destination: await fileDestination(logFile) })
+    : createLogger({ level: config.log_level });
+  for (const warning of loaded.warnings) logger.warn(warning);
+
+  let shutdown: ((reason: string) => Promise<void>) | null = null;
+  try {
+    const store = await openStore(config.store.url, { cwd: options.cwd, logger });
+    const metrics = createMetrics();
+    const engine = createEngine({
+      config,
+      store,
+      logger,
+      env: options.env,
+      cwd: options.cwd,
+      onArxivRequest: (event) => metrics.observeArxivRequest(event),
+    });
+    engine.summarizer.usage.onEvent((event) => metrics.observeSummaryUsage(event));
+    const { adapters, shell, why } = chooseAdapters(loaded, {
+      interactive,
+      stdin,
+      stdout,
+      logger,
+      outputDir,
+    });
+
+    const holder = randomUUID();
+    const publicUrl = config.http.public_url ?? `http://${config.http.host}:${config.http.port}`;
+    const bot: Bot = new Bot({
+      config,
+      engine,
+      store,
+      adapters,
+      logger,
+      metrics,
+      publicUrl,
+      holder,
+      seedTargets: shell ? [SHELL_CHANNEL] : [],
+      nextRun: (subscription) => nextScheduledInstant(new Date(), subscription.schedule),
+      onDelivered: async (record) => {
+        const dates = (await bot.deliveries.history(record.target)).slice(0, 30);
+        const recent = [];
+        for (const date of dates) {
+          const found = await bot.deliveries.get(record.target, date);
+          if (found?.record.completedAt) recent.push(digestFromJson(found.record.digest));
+        }
+        const page = await writeDigestFiles(
+          outputDir,
+          record.target,
+          digestFromJson(record.digest),
+          recent,
+          `${publicUrl}/digests`,
+        );
+        logger.info({ target: record.target, file: page }, 'digest written to files');
+      },
+    });
+
+    logger.info(
+      {
+        version: VERSION,
+        adapters: adapters.map((adapter) => adapter.platform),
+        why,
+        store: store.describe(),
+        model: engine.summarizer.usesModel
+          ? `${config.ai_summary.model} at ${config.ai_summary.base_url}`
+          : `none (extractive summaries: ${config.ai_summary.enabled ? `${config.ai_summary.api_key_env} is not set` : 'ai_summary.enabled is false'})`,
+      },
+      'arxiv-digest starting',
+    );
+    await bot.start();
+
+    const scheduler = new Scheduler({
+      subscriptions: () => bot.subscriptions.all(),
+      deliver: async (runs) => {
+        const outcomes = await bot.deliverScheduled(runs.map((run) => run.subscription));
+        return {
+          failed: outcomes
+            .filter((entry) => entry.error !== null || entry.outcome?.status === 'busy')
+            .map((entry) => ({
+              target: entry.target,
+              error: entry.error ?? 'another process is delivering',
+            })),
+        };
+      },
+      store,
+      leases: new LeaseRepository(store),
+      holder,
+      logger,
+    });
+
+    const slack = adapters.find((adapter): adapter is SlackAdapter => adapter instanceof SlackAdapter);
+    const http = await startHttpServer({
+      host: config.http.host,
+      port: config.http.port,
+      publicUrl,
+      logger,
+      metrics,
+      health: createHealthCheck({ bot, store }),
+      closeTimeoutMs: 4000,
+      feeds: bot.feeds,
+      deliveries: bot.deliveries,
+      subscriptions: bot.subscriptions,
+      mounts:
+        slack && slack.mode === 'http' ? [{ path: '/slack/events', listener: slack.requestListener }] : [],
+    });
+    scheduler.start();
+    logger.info({ http: http.url }, 'arxiv-digest running');
+    if (interactive) stdout.write(`arxiv-digest ${VERSION}: type /arxiv help. Logs: ${logFile}\n`);
+
+    let stopping: Promise<void> | null = null;
+    shutdown = (reason: string) => {
+      stopping ??= (async () => {
+        logger.info({ reason }, 'shutting down');
+        const forced = setTimeout(() => {
+          logger.error('shutdown took longer than 10 s; exiting');
+          process.exit(1);
+        }, SHUTDOWN_BUDGET_MS);
+        forced.unref();
+        // Stop taking work (scheduled and HTTP) together, then let the adapters finish their posts.
+        await Promise.all([scheduler.stop(), http.close()]);
+        await bot.stop();
+        await engine.close();
+        await store.close();
+        clearTimeout(forced);
+        logger.info('stopped');
+      })();
+      return stopping;
+    };
+    const stop = shutdown;
+    const done = new Promise<void>((finish) => {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => void stop(signal).then(finish));
+      }
+      shell?.closed.then(() => stop('the shell session ended').then(finish));
+    });
+    await done;
+    return 0;
+  } catch (error) {
+    const message = isAppError(error)
+      ? error.userMessage
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    logger.fatal({ err: error }, 'arxiv-digest could not start');
+    process.stderr.write(`arxiv-digest: ${message}\n`);
+    await shutdown?.('start-up failed');
+    return isAppError(error) && error.kind === 'user' ? 2 : 1;
+  }
+}
+
+interface AdapterContext {
+  interactive: boolean;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  logger: Logger;
+  outputDir: string;
+}
+
+/** The adapters the environment asks for, and why, for the start-up log. */
+function chooseAdapters(
+  loaded: LoadedConfig,
+  context: AdapterContext,
+): { adapters: ChatAdapter[]; shell: ShellAdapter | null; why: string } {
+  const { env } = loaded;
+  if (env.SLACK_BOT_TOKEN) {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      throw new UserError(
+        'CONFIG_INVALID',
+        'SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is: set one of them.',
+      );
+    }
+    const adapter = new SlackAdapter({
+      botToken: env.SLACK_BOT_TOKEN,
+      appToken: env.SLACK_APP_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      apiUrl: env.SLACK_API_URL,
+      logger: context.logger.child({ module: 'slack' }),
+    });
+    const mode = env.SLACK_APP_TOKEN
+      ? 'Socket Mode (SLACK_APP_TOKEN found)'
+      : 'HTTP mode at /slack/events (SLACK_SIGNING_SECRET found)';
+    return { adapters: [adapter], shell: null, why: `slack: SLACK_BOT_TOKEN found; ${mode}` };
+  }
+  const shell = new ShellAdapter({
+    input: context.stdin,
+    output: context.stdout,
+    interactive: context.interactive,
+    logger: context.logger.child({ module: 'shell' }),
+    channel: SHELL_CHANNEL,
+    journal: join(context.outputDir, 'shell-posts.jsonl'),
+  });
+  const why = context.interactive
+    ? 'shell: no SLACK_BOT_TOKEN; a terminal, so a prompt'
+    : 'shell: no SLACK_BOT_TOKEN and no terminal; digests are printed and written to files';
+  return { adapters: [shell], shell, why };
+}
+
+async function fileDestination(path: string) {
+  await mkdir(dirname(path), { recursive: true });
+  return pino.destination({ dest: path, sync: false });
 }
 
 if (import.meta.main) {

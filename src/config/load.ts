@@ -92,7 +92,11 @@ function applyEnv(config: Config, env: Env): Config {
       min_interval_ms: env.ARXIV_MIN_INTERVAL_MS ?? config.arxiv.min_interval_ms,
     },
     store: { url: env.STORE_URL ?? config.store.url },
-    http: { ...config.http, host: env.HTTP_HOST ?? config.http.host, port: env.PORT ?? config.http.port },
+    http: {
+      host: env.HTTP_HOST ?? config.http.host,
+      port: env.PORT ?? config.http.port,
+      public_url: env.PUBLIC_URL ?? config.http.public_url,
+    },
   };
 }
 

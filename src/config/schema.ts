@@ -200,6 +200,7 @@ export const envSchema = z.object({
     .optional(),
   STORE_URL: text('a store URL').optional(),
   HTTP_HOST: text('a host name or address to listen on').optional(),
+  PUBLIC_URL: httpUrl('the public URL of this server').optional(),
   PORT: z
     .string()
     .regex(/^\d+$/, { error: 'a port number' })
