@@ -1,89 +1,87 @@
 /**
- * A daily digest to 100 Slack channels against the fake Slack with Slack's per-channel rate limit for
- * chat.postMessage enforced (1 message per second per channel, bursts of 2; beyond it 429 with Retry-After).
- * Each channel gets a root message and one thread reply per paper, posted in order; the channels are served
- * side by side, as the core's delivery does. Until the core lands, this drives `SlackAdapter.post` directly.
+ * A scheduled digest to 100 Slack channels through the real core: the Bot (its exactly-once delivery, the
+ * delivery log in a SQLite store) and the real SlackAdapter, against the fake Slack with Slack's
+ * per-channel rate limit for chat.postMessage enforced (1 message per second per channel, bursts of 2;
+ * beyond it 429 with Retry-After). The 100 channels are seeded from config.json's `channels`; the fake arXiv
+ * serves a listing of PAPERS papers that all match, so each channel gets a root message and PAPERS replies.
+ * The listing is fetched before the clock starts: the figure is the posting.
  *
- * Two runs in the same process: the adapter as shipped (each channel paced to one post per second), and the
- * adapter with pacing off, relying only on the WebClient waiting out 429s. Figures: total time against the
- * lower bound the limit sets ((posts per channel - burst) seconds), 429s received, posts lost or repeated.
+ * Three runs, each on a fresh workspace and store: the core and adapter as shipped (each channel paced to
+ * one post per second, the core delivering to 8 targets at a time); all 100 targets at a time; and all
+ * at a time with the adapter's pacing off, relying on 429s being waited out. Figures: total time against
+ * the lower bound the limit sets ((posts per channel - burst) / rate, every channel side by side), 429s
+ * received, posts lost or repeated, targets failed.
  *
  *   node_modules/.bin/node bench/slack-digest.bench.ts
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { channelTarget } from '../adapters/slack/ids.ts';
-import { SlackAdapter } from '../adapters/slack/slack-adapter.ts';
-import type { InboundHandlers, OutboundMessage } from '../adapters/types.ts';
-import type { Paper } from '../src/arxiv/paper.ts';
+import { silentLogger } from '../src/log.ts';
+import { bootBot } from '../test/e2e/slack/world.ts';
+import { rssListingXml, startFakeArxiv } from '../test/fakes/arxiv-server.ts';
 import { FakeSlack } from '../test/fakes/slack-server.ts';
 
 const CHANNELS = 100;
-const PAPERS = 10;
+const PAPERS = 5;
 const PER_SECOND = 1;
 const BURST = 2;
 
-function paper(n: number): Paper {
-  const id = `2401.${String(n).padStart(5, '0')}`;
-  return {
-    id,
-    version: 1,
-    title: `Paper ${n} of the day`,
+const listing = rssListingXml(
+  Array.from({ length: PAPERS }, (_, i) => ({
+    id: `2602.${String(i + 1).padStart(5, '0')}`,
+    title: `Diffusion result ${i + 1}`,
+    abstract: 'A paper about diffusion models.',
     authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra'],
-    abstract: 'An abstract.',
     categories: ['cs.LG'],
-    primaryCategory: 'cs.LG',
-    announceType: 'new',
-    published: null,
-    updated: null,
-    announced: '2024-01-02',
-    absUrl: `https://arxiv.org/abs/${id}`,
-    pdfUrl: `https://arxiv.org/pdf/${id}`,
-    doi: null,
-    journalRef: null,
-    comment: null,
-  };
-}
+  })),
+  { categories: ['cs.LG'], pubDate: 'Wed, 04 Feb 2026 00:00:00 -0500' },
+);
 
-const root: OutboundMessage = {
-  text: `arXiv digest: ${PAPERS} papers`,
-  blocks: [{ kind: 'header', text: `arXiv digest · 2024-01-02 · ${PAPERS} papers` }],
-};
-const replies: OutboundMessage[] = Array.from({ length: PAPERS }, (_, i) => ({
-  text: paper(i + 1).title,
-  blocks: [
-    { kind: 'paper', paper: paper(i + 1), rank: i + 1, score: 2, matchedTerms: ['x'], tldr: 'Short.' },
-  ],
-}));
-const idle: InboundHandlers = { onCommand: async () => {}, onReaction: async () => {} };
-
-async function run(label: string, minPostIntervalMs: number): Promise<void> {
+async function run(label: string, options: { deliveryConcurrency?: number; minPostIntervalMs?: number }) {
   const fake = await FakeSlack.start({ pingIntervalMs: 0 });
   fake.rateLimit('chat.postMessage', PER_SECOND, BURST);
-  const channels = Array.from({ length: CHANNELS }, (_, i) => fake.addChannel({ name: `team-${i}` }));
-  const adapter = new SlackAdapter({
-    botToken: fake.botToken,
-    signingSecret: fake.signingSecret,
-    apiUrl: fake.apiUrl,
-    minPostIntervalMs,
-  });
-  await adapter.start(idle);
-  const started = Date.now();
-  const outcomes = await Promise.allSettled(
-    channels.map(async (channel, c) => {
-      const target = channelTarget(fake.teamId, channel.id);
-      const thread = await adapter.post(target, root, { idempotencyKey: `digest:${c}` });
-      for (const [p, reply] of replies.entries()) {
-        await adapter.post(target, reply, { thread, idempotencyKey: `digest:${c}:${p}` });
-      }
-    }),
+  const targets = Array.from({ length: CHANNELS }, (_, i) =>
+    channelTarget(fake.teamId, fake.addChannel({ name: `team-${i}` }).id),
   );
+  const arxiv = await startFakeArxiv({ recordings: false });
+  arxiv.setListing(listing);
+  const dir = mkdtempSync(join(tmpdir(), 'arxiv-digest-bench-'));
+  const running = await bootBot(
+    {
+      config: {
+        categories: ['cs.LG'],
+        keywords: ['diffusion'],
+        channels: targets.map((target) => ({ target })),
+        ai_summary: { enabled: false },
+        arxiv: { rss_url: arxiv.rssUrl, api_url: arxiv.apiUrl, min_interval_ms: 0 },
+      },
+      storePath: join(dir, 'state.sqlite'),
+      slack: { botToken: fake.botToken, signingSecret: fake.signingSecret, apiUrl: fake.apiUrl },
+      ...(options.deliveryConcurrency ? { deliveryConcurrency: options.deliveryConcurrency } : {}),
+      ...(options.minPostIntervalMs === undefined
+        ? {}
+        : { adapter: { minPostIntervalMs: options.minPostIntervalMs } }),
+    },
+    silentLogger,
+  );
+  const { bot } = running;
+  const subscriptions = await Promise.all(targets.map((target) => bot.subscriptions.get(target)));
+  await bot.listings.latest(['cs.LG']);
+
+  const started = Date.now();
+  const outcomes = await bot.deliverScheduled(subscriptions.filter((s) => s !== undefined));
   const elapsed = (Date.now() - started) / 1000;
+
   const perChannel = 1 + PAPERS;
   const bound = (perChannel - BURST) / PER_SECOND;
   const expected = CHANNELS * perChannel;
   const posted = fake.posts();
   const distinct = new Set(posted.map((m) => `${m.channel} ${m.metadata?.event_payload.key}`)).size;
   const limited = fake.callsTo('chat.postMessage').filter((call) => call.status === 429).length;
-  console.log(`${label}`);
+  const failed = outcomes.filter((o) => o.outcome?.status !== 'delivered').length;
+  console.log(label);
   console.log(
     `  total time            ${elapsed.toFixed(1)} s   lower bound ${bound} s   ratio ${(elapsed / bound).toFixed(2)}`,
   );
@@ -91,10 +89,16 @@ async function run(label: string, minPostIntervalMs: number): Promise<void> {
     `  posts                 ${posted.length} of ${expected} (${CHANNELS} channels x ${perChannel}), repeated ${posted.length - distinct}, lost ${expected - distinct}`,
   );
   console.log(`  429 answers           ${limited}`);
-  console.log(`  channels failed       ${outcomes.filter((o) => o.status === 'rejected').length}`);
-  await adapter.stop();
+  console.log(`  targets not delivered ${failed}`);
+  await running.stop();
   await fake.close();
+  await arxiv.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
-await run('paced, one post per second per channel (as shipped)', 1000);
-await run('no pacing: 429s waited out by the WebClient only', 0);
+await run('as shipped: paced one post per second per channel, the core delivering 8 targets at a time', {});
+await run('paced, all 100 targets at a time (deliveryConcurrency 100)', { deliveryConcurrency: CHANNELS });
+await run('no pacing, all 100 targets at a time: 429s waited out', {
+  deliveryConcurrency: CHANNELS,
+  minPostIntervalMs: 0,
+});
