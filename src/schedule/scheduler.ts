@@ -14,6 +14,8 @@ import { latestAnnouncement, latestScheduledInstant } from './calendar.ts';
  * batch, so one listing fetch serves them all. One task for all targets, rather than one per target, keeps
  * thousands of targets cheap, picks up schedule changes made on any replica at the next minute without
  * re-registering tasks, and leaves daylight saving time to calendar.ts rather than to cron expressions.
+ * node-cron's own `noOverlap` and `distributed` options are not used: a skipped tick must still renew the
+ * leader lease, and an election per fire time would let the leader change every minute.
  *
  * The rule "due when the latest scheduled instant (after the subscription was created) is later than the
  * instant its last run covered" gives the daily run, the catch-up of runs missed while the bot was down (all

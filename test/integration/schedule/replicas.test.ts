@@ -98,7 +98,7 @@ async function childReplica(holder: string, leaseTtlMs: number, mode: 'deliver' 
 }
 
 describe('Scheduler replicas on one SQLite file', () => {
-  it('deliver each run once between two instances ticking every minute for two days', async () => {
+  it('deliver each run once between two instances ticking every minute for a day and more', async () => {
     await subscribe(
       ['test:berlin', '08:00', 'Europe/Berlin'],
       ['test:new-york', '08:00', 'America/New_York'],
@@ -110,7 +110,7 @@ describe('Scheduler replicas on one SQLite file', () => {
 
     for (
       let time = Date.parse('2025-01-06T00:00:00Z');
-      time < Date.parse('2025-01-08T00:00:00Z');
+      time <= Date.parse('2025-01-07T03:00:00Z');
       time += 60_000
     ) {
       const iso = new Date(time).toISOString();
@@ -121,15 +121,13 @@ describe('Scheduler replicas on one SQLite file', () => {
     const all = [...a.delivered, ...b.delivered].sort();
     expect(all).toEqual([
       'test:berlin 2025-01-06T07:00:00.000Z',
-      'test:berlin 2025-01-07T07:00:00.000Z',
       'test:kolkata 2025-01-06T02:30:00.000Z',
       'test:kolkata 2025-01-07T02:30:00.000Z',
       'test:midnight 2025-01-07T00:00:00.000Z',
       'test:new-york 2025-01-06T13:00:00.000Z',
-      'test:new-york 2025-01-07T13:00:00.000Z',
     ]);
     // One of them led throughout: the lease, renewed every minute, never changed hands.
-    expect([a.delivered.length, b.delivered.length].sort()).toEqual([0, 7]);
+    expect([a.delivered.length, b.delivered.length].sort()).toEqual([0, 5]);
   });
 
   it('hands the schedule over when the leading process is killed, catching up without repeating', async () => {

@@ -137,26 +137,27 @@ describe('Scheduler: when targets are due', () => {
     expect(await runs(after, '2025-01-07T07:00:00Z')).toEqual(['test:berlin 2025-01-07T07:00:00.000Z']);
   });
 
-  it('marks a weekend run that posted nothing and does not retry it every minute', async () => {
-    subscriptions = [subscription('test:berlin', '08:00', 'Europe/Berlin', '2025-03-07T12:00:00.000Z')];
+  it.each([
+    ['a Saturday', '2025-03-08', '2025-03-07'],
+    ['the Friday after Thanksgiving, an arXiv holiday', '2025-11-28', '2025-11-27'],
+  ])('marks a run on %s that posted nothing and does not retry it every minute', async (_, day, newest) => {
+    subscriptions = [subscription('test:berlin', '08:00', 'Europe/Berlin', `${day}T00:00:00.000Z`)];
     const { batches, deliver } = recordingDeliver();
     const { logger, records } = capturingLogger();
 
-    // Saturday 2025-03-08: deliver() is called (it finds nothing new and posts nothing) and reports no failure.
+    // deliver() is called (it finds nothing new, posts nothing) and reports no failure.
     const found = await tickEveryMinute(
       scheduler(deliver, { logger }),
-      '2025-03-08T00:00:00Z',
-      '2025-03-08T23:59:00Z',
+      `${day}T00:00:00Z`,
+      `${day}T23:59:00Z`,
     );
 
-    expect(found).toEqual([
-      { run: 'test:berlin 2025-03-08T07:00:00.000Z', tickedAt: '2025-03-08T07:00:00.000Z' },
-    ]);
+    expect(found).toEqual([{ run: `test:berlin ${day}T07:00:00.000Z`, tickedAt: `${day}T07:00:00.000Z` }]);
     expect(batches).toHaveLength(1);
-    // The log explains it: the newest listing is still Friday's.
+    // The log explains why nothing came: the newest listing is the previous day's.
     expect(records.find((record) => record.msg === 'scheduled digests are due')).toMatchObject({
       runs: 1,
-      latestAnnouncement: '2025-03-07',
+      latestAnnouncement: newest,
     });
   });
 
