@@ -66,6 +66,8 @@ export interface SchedulerOptions {
 }
 
 const EVERY_MINUTE = '* * * * *';
+const ALL_TARGETS = Symbol('every target');
+const MAX_BACKOFF_MS = 60 * 60_000;
 const LEADER_LEASE = 'scheduler';
 const RUNS_NAMESPACE = 'schedule-runs';
 const RUN_SCHEMA = 1;
@@ -90,6 +92,12 @@ export class Scheduler {
   #leaseCheck: Promise<boolean> | undefined;
   /** The tick in progress; another tick meanwhile only renews the lease. */
   #inFlight: Promise<ScheduledRun[]> | undefined;
+  /**
+   * Failing targets, and the whole run when `deliver` rejects (arXiv down), wait before the next attempt:
+   * 1 minute after the first failure, doubling up to an hour, so a channel the bot was removed from or an
+   * outage is not hammered every minute. Kept in memory: a new leader retries at once, then backs off too.
+   */
+  readonly #backoff = new Map<TargetId | typeof ALL_TARGETS, { failures: number; notBefore: number }>();
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -162,7 +170,8 @@ export class Scheduler {
 
   async #run(now: Date): Promise<ScheduledRun[]> {
     if (!(await this.#holdLease())) return [];
-    const runs = await this.#dueRuns(now);
+    if (this.#waiting(ALL_TARGETS, now)) return [];
+    const runs = (await this.#dueRuns(now)).filter((run) => !this.#waiting(run.subscription.target, now));
     if (runs.length === 0) return runs;
     this.#logger.info(
       { runs: runs.length, latestAnnouncement: latestAnnouncement(now).announced },
@@ -172,19 +181,23 @@ export class Scheduler {
     try {
       report = await this.#options.deliver(runs);
     } catch (error) {
+      const retryAt = this.#failed(ALL_TARGETS, now);
       this.#logger.error(
-        { err: error, runs: runs.length },
-        'scheduled digests failed; trying again at the next tick',
+        { err: error, runs: runs.length, retryAt },
+        'scheduled digests failed; trying again later',
       );
       return runs;
     }
+    this.#backoff.delete(ALL_TARGETS);
     const failed = new Set<TargetId>();
     for (const { target, error } of report.failed) {
       failed.add(target);
-      this.#logger.warn({ err: error, target }, 'a scheduled digest failed; trying again at the next tick');
+      const retryAt = this.#failed(target, now);
+      this.#logger.warn({ err: error, target, retryAt }, 'a scheduled digest failed; trying again later');
     }
     for (const run of runs) {
       if (failed.has(run.subscription.target)) continue;
+      this.#backoff.delete(run.subscription.target);
       try {
         await this.#mark(run);
       } catch (error) {
@@ -227,6 +240,18 @@ export class Scheduler {
       }
     }
     return runs;
+  }
+
+  #waiting(key: TargetId | typeof ALL_TARGETS, now: Date): boolean {
+    return (this.#backoff.get(key)?.notBefore ?? 0) > now.getTime();
+  }
+
+  /** Counts a failure and returns when to try again. */
+  #failed(key: TargetId | typeof ALL_TARGETS, now: Date): string {
+    const failures = (this.#backoff.get(key)?.failures ?? 0) + 1;
+    const notBefore = now.getTime() + Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** (failures - 1));
+    this.#backoff.set(key, { failures, notBefore });
+    return new Date(notBefore).toISOString();
   }
 
   /** The instant up to which a target needs no run: its last run's, or its creation. */

@@ -174,7 +174,7 @@ describe('Scheduler: when targets are due', () => {
 });
 
 describe('Scheduler: failures', () => {
-  it('retries every run at the next tick when deliver() rejects, and marks them once it succeeds', async () => {
+  it('retries every run when deliver() rejects, backing off 1, 2, 4 ... minutes, and marks them once it succeeds', async () => {
     subscriptions = [
       subscription('test:berlin', '08:00', 'Europe/Berlin'),
       subscription('test:paris', '08:00', 'Europe/Paris'),
@@ -194,9 +194,11 @@ describe('Scheduler: failures', () => {
 
     expect(await runs(target, '2025-01-06T07:00:00Z')).toHaveLength(2);
     expect(await runs(target, '2025-01-06T07:01:00Z')).toHaveLength(2);
+    // Two failures: the next attempt waits two minutes.
+    expect(await runs(target, '2025-01-06T07:02:00Z')).toEqual([]);
     arxivDown = false;
-    expect(await runs(target, '2025-01-06T07:02:00Z')).toHaveLength(2);
-    expect(await runs(target, '2025-01-06T07:03:00Z')).toEqual([]);
+    expect(await runs(target, '2025-01-06T07:03:00Z')).toHaveLength(2);
+    expect(await runs(target, '2025-01-06T07:04:00Z')).toEqual([]);
 
     expect(delivered).toEqual([
       'test:berlin 2025-01-06T07:00:00.000Z',
@@ -209,7 +211,7 @@ describe('Scheduler: failures', () => {
     expect(failures[0]).toMatchObject({ level: 50, runs: 2, err: { message: 'arXiv did not answer.' } });
   });
 
-  it('retries only the targets deliver() reports failed', async () => {
+  it('retries only the targets deliver() reports failed, each backing off on its own', async () => {
     subscriptions = [
       subscription('test:good', '08:00', 'Europe/Berlin'),
       subscription('test:bad', '08:00', 'Europe/Berlin'),
@@ -232,9 +234,10 @@ describe('Scheduler: failures', () => {
       'test:bad 2025-01-06T07:00:00.000Z',
     ]);
     expect(await runs(target, '2025-01-06T07:01:00Z')).toEqual(['test:bad 2025-01-06T07:00:00.000Z']);
+    expect(await runs(target, '2025-01-06T07:02:00Z')).toEqual([]);
     badFails = false;
-    expect(await runs(target, '2025-01-06T07:02:00Z')).toEqual(['test:bad 2025-01-06T07:00:00.000Z']);
-    expect(await runs(target, '2025-01-06T07:03:00Z')).toEqual([]);
+    expect(await runs(target, '2025-01-06T07:03:00Z')).toEqual(['test:bad 2025-01-06T07:00:00.000Z']);
+    expect(await runs(target, '2025-01-06T07:04:00Z')).toEqual([]);
     expect(records.filter((record) => record.target === 'test:bad' && record.level === 40)).toHaveLength(2);
   });
 
