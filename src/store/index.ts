@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { KeyvSqlite, MEMORY_PATH, SqliteDatabase } from './sqlite.ts';
-import { createStore, type Store } from './store.ts';
+import { createStore, type Store, type StoreBackend } from './store.ts';
+import { redactUrl } from './url.ts';
 
 export type { AtomicNamespace, AtomicStoreAdapter, Store, StoreBackend, Versioned } from './store.ts';
 
@@ -12,24 +13,27 @@ export interface OpenStoreOptions {
   cwd?: string;
 }
 
-const SUPPORTED = 'sqlite://<path> (e.g. sqlite://./data/arxiv-digest.sqlite) or sqlite://:memory:';
+const SUPPORTED =
+  'sqlite://<path> (e.g. sqlite://./data/arxiv-digest.sqlite), sqlite://:memory:, ' +
+  'redis://[:password@]host[:port][/db] (rediss:// for TLS) or postgres://user:password@host[:port]/database';
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s;
-/** Shared stores that issue 4 adds, by scheme. */
-const PLANNED: Record<string, string> = {
-  redis: 'Redis',
-  rediss: 'Redis',
-  postgres: 'Postgres',
-  postgresql: 'Postgres',
-};
 
 /**
  * Opens the store named by `url` (config `store.url`, env `STORE_URL`):
  * - `sqlite://<path>`: a file, relative to `cwd` unless absolute (`sqlite:///var/lib/x.sqlite`); its directory is created.
  * - `sqlite://:memory:`: a private in-memory database, gone on close.
- * Throws a UserError for a URL or file a person must fix.
+ * - `redis://`, `rediss://` (TLS): a Redis server; `postgres://`, `postgresql://`: a PostgreSQL database.
+ *   Either holds state that several replicas share (src/store/redis.ts, src/store/postgres.ts).
+ * Throws a UserError for a URL, file or credentials a person must fix, and an ExternalError
+ * ('STORE_UNAVAILABLE') when a server cannot be reached.
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? silentLogger;
+  const shared = await openSharedBackend(url.trim(), logger);
+  if (shared) {
+    logger.info({ store: shared.description }, 'store opened');
+    return createStore(shared);
+  }
   const description = redactUrl(url.trim());
   const path = sqlitePath(url.trim(), options.cwd ?? process.cwd());
   const database = new SqliteDatabase(path, { logger });
@@ -40,6 +44,21 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     ping: async () => database.ping(),
     close: async () => database.close(),
   });
+}
+
+/**
+ * A Redis or Postgres backend for those schemes, undefined for any other. Their clients are imported here
+ * only, so a SQLite run does not pay the fifth of a second they take to load.
+ */
+async function openSharedBackend(url: string, logger: Logger): Promise<StoreBackend | undefined> {
+  const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'redis' || scheme === 'rediss') {
+    return (await import('./redis.ts')).openRedisBackend(url, { logger });
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    return (await import('./postgres.ts')).openPostgresBackend(url, { logger });
+  }
+  return undefined;
 }
 
 function sqlitePath(url: string, cwd: string): string {
@@ -56,28 +75,8 @@ function sqlitePath(url: string, cwd: string): string {
     }
     return resolve(cwd, rest);
   }
-  const planned = scheme === undefined ? undefined : PLANNED[scheme];
-  if (planned) {
-    throw new UserError(
-      'CONFIG_INVALID',
-      `store.url (STORE_URL) ${redactUrl(url)}: ${planned} stores are not supported yet. Use ${SUPPORTED}.`,
-    );
-  }
   throw new UserError(
     'CONFIG_INVALID',
     `store.url (STORE_URL) "${redactUrl(url)}" is not a supported store URL. Use ${SUPPORTED}.`,
   );
-}
-
-/** The URL without its password, for logs and messages. One that cannot be parsed loses its whole user part. */
-function redactUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url.replace(/\/\/[^/]*@/, '//');
-  }
-  if (!parsed.password) return url;
-  parsed.password = '';
-  return parsed.toString();
 }

@@ -63,20 +63,6 @@ describe('openStore URLs', () => {
     expect(error.userMessage).toMatch(/store\.url \(STORE_URL\) "sqlite:\/\/" needs a file path/);
   });
 
-  it.each([
-    ['redis://:hunter2@cache.internal:6379/0', 'Redis'],
-    ['rediss://bot:hunter2@cache.internal:6380', 'Redis'],
-    ['postgres://bot:hunter2@db.internal/arxiv', 'Postgres'],
-    ['postgresql://bot:hunter2@db.internal/arxiv', 'Postgres'],
-  ])('says %s is not supported yet, without its password', async (url, name) => {
-    const error = await openError(url);
-    expect(error.code).toBe('CONFIG_INVALID');
-    expect(error.userMessage).toContain(`${name} stores are not supported yet`);
-    expect(error.userMessage).toContain('sqlite://');
-    expect(error.message).not.toContain('hunter2');
-    expect(error.message).toContain('internal');
-  });
-
   it.each(['mysql://user:hunter2@db/arxiv', './data/arxiv-digest.sqlite', ''])(
     'names store.url, STORE_URL and the supported forms for %j',
     async (url) => {
