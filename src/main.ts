@@ -131,17 +131,7 @@ export async function main(options: MainOptions): Promise<number> {
 
     const scheduler = new Scheduler({
       subscriptions: () => bot.subscriptions.all(),
-      deliver: async (runs) => {
-        const outcomes = await bot.deliverScheduled(runs.map((run) => run.subscription));
-        return {
-          failed: outcomes
-            .filter((entry) => entry.error !== null || entry.outcome?.status === 'busy')
-            .map((entry) => ({
-              target: entry.target,
-              error: entry.error ?? 'another process is delivering',
-            })),
-        };
-      },
+      deliver: (runs) => bot.runScheduled(runs),
       store,
       leases: new LeaseRepository(store),
       holder,

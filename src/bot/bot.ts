@@ -13,6 +13,7 @@ import { isAppError } from '../errors.ts';
 import { Limiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { DeliveryReport, ScheduledRun } from '../schedule/scheduler.ts';
 import { type DeliveryRecord, DeliveryRepository } from '../store/repositories/deliveries.ts';
 import { FeedTokenRepository } from '../store/repositories/feeds.ts';
 import { LeaseRepository } from '../store/repositories/leases.ts';
@@ -46,7 +47,10 @@ export interface BotOptions {
   now?: () => Date;
   /** This process's id for leases; random by default. */
   holder?: string;
-  /** Targets delivered at once in a scheduled run. Default 8. */
+  /**
+   * Targets delivered at once in a scheduled run. Default 50: a delivery mostly waits on the platform's
+   * per-channel rate limit (Slack: about one message a second per channel), so channels go side by side.
+   */
   deliveryConcurrency?: number;
   /** How long a target's delivery lease lasts unless renewed; see DigestDeliveryOptions. */
   leaseTtlMs?: number;
@@ -200,7 +204,7 @@ export class Bot {
     const listing = await this.listings.latest([...new Set(active.flatMap((s) => s.categories))]);
     if (!listing)
       return active.map((subscription) => ({ target: subscription.target, outcome: null, error: null }));
-    const limiter = new Limiter(this.#options.deliveryConcurrency ?? 8);
+    const limiter = new Limiter(this.#options.deliveryConcurrency ?? 50);
     return Promise.all(
       active.map((subscription) =>
         limiter.run(async (): Promise<TargetOutcome> => {
@@ -215,6 +219,20 @@ export class Bot {
         }),
       ),
     );
+  }
+
+  /** `deliverScheduled` for the scheduler: the runs to try again, a busy target at the very next tick. */
+  async runScheduled(runs: readonly ScheduledRun[]): Promise<DeliveryReport> {
+    const outcomes = await this.deliverScheduled(runs.map((run) => run.subscription));
+    return {
+      failed: outcomes.flatMap((entry) => {
+        if (entry.error !== null) return [{ target: entry.target, error: entry.error }];
+        if (entry.outcome?.status === 'busy') {
+          return [{ target: entry.target, error: 'another process is delivering to it', retryInMs: 0 }];
+        }
+        return [];
+      }),
+    };
   }
 
   health(): { adapters: Array<AdapterHealth & { platform: Platform }>; lastDigestAt: Date | null } {

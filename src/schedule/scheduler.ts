@@ -43,7 +43,15 @@ export interface DeliveryReport {
    * new. A target that can never succeed (a channel the bot was removed from) belongs here only if retrying
    * every minute is wanted.
    */
-  failed: Array<{ target: TargetId; error: unknown }>;
+  failed: Array<{
+    target: TargetId;
+    error: unknown;
+    /**
+     * When to try again, for a failure that says when (another process is still delivering to the target:
+     * try at the next tick, 0). Without it, the target backs off: 1 minute, doubling up to an hour.
+     */
+    retryInMs?: number;
+  }>;
 }
 
 export interface SchedulerOptions {
@@ -190,9 +198,9 @@ export class Scheduler {
     }
     this.#backoff.delete(ALL_TARGETS);
     const failed = new Set<TargetId>();
-    for (const { target, error } of report.failed) {
+    for (const { target, error, retryInMs } of report.failed) {
       failed.add(target);
-      const retryAt = this.#failed(target, now);
+      const retryAt = this.#failed(target, now, retryInMs);
       this.#logger.warn({ err: error, target, retryAt }, 'a scheduled digest failed; trying again later');
     }
     for (const run of runs) {
@@ -247,9 +255,10 @@ export class Scheduler {
   }
 
   /** Counts a failure and returns when to try again. */
-  #failed(key: TargetId | typeof ALL_TARGETS, now: Date): string {
-    const failures = (this.#backoff.get(key)?.failures ?? 0) + 1;
-    const notBefore = now.getTime() + Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** (failures - 1));
+  #failed(key: TargetId | typeof ALL_TARGETS, now: Date, retryInMs?: number): string {
+    const failures = (this.#backoff.get(key)?.failures ?? 0) + (retryInMs === undefined ? 1 : 0);
+    const delay = retryInMs ?? Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** (failures - 1));
+    const notBefore = now.getTime() + delay;
     this.#backoff.set(key, { failures, notBefore });
     return new Date(notBefore).toISOString();
   }

@@ -3,7 +3,7 @@
  * killed): it keeps every message with its thread and idempotency key, answers the lookups an adapter
  * needs, and lets the test act at the moment a post arrives (kill the poster before or after the answer).
  *
- *   POST /post   {target, text, thread?, key?}  -> {id}
+ *   POST /post   {target, text, thread?, key?, from?}  -> {id}
  *   GET  /find?target=&key=&thread=            -> {id} or {id: null}
  *   GET  /messages                             -> ChatMessage[]
  */
@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ChatMessage {
   id: string;
+  /** Which bot process posted it, when it says (replica tests). */
+  from: string | null;
   target: string;
   thread: string | null;
   key: string | null;
@@ -49,6 +51,7 @@ export async function startFakeChat(): Promise<FakeChat> {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<ChatMessage>;
       const message: ChatMessage = {
         id: String(++counter),
+        from: body.from ?? null,
         target: String(body.target),
         thread: body.thread ?? null,
         key: body.key ?? null,

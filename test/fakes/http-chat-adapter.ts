@@ -17,10 +17,13 @@ import type {
 export class HttpChatAdapter implements ChatAdapter {
   readonly platform = 'test';
   readonly #url: string;
+  readonly #name: string | null;
   #running = false;
 
-  constructor(url: string) {
+  /** `name` tells the platform which process posted (replica tests). */
+  constructor(url: string, name: string | null = null) {
     this.#url = url;
+    this.#name = name;
   }
 
   async start(_handlers: InboundHandlers): Promise<void> {
@@ -40,7 +43,13 @@ export class HttpChatAdapter implements ChatAdapter {
     const response = await fetch(`${this.#url}/post`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target, text: messagePlainText(message), thread, key: options.idempotencyKey }),
+      body: JSON.stringify({
+        target,
+        text: messagePlainText(message),
+        thread,
+        key: options.idempotencyKey,
+        from: this.#name,
+      }),
     });
     const { id } = (await response.json()) as { id: string };
     return { target, id, threadId: thread };
