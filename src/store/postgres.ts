@@ -25,7 +25,8 @@ import { reason, redactUrl } from './url.ts';
  *   ends silently on a query error.
  * This adapter keeps its conventions otherwise: keys are Keyv's "<ns>:<key>", values its serialized strings.
  *
- * Expiry is judged by the server's clock (each replica's clock may differ; the database's is shared).
+ * Expiry is judged by the server's clock (each replica's clock may differ; the database's is shared), as
+ * Redis does; Keyv also hides a value whose serialized `expires` has passed by the reader's clock.
  * Expired rows are invisible to every read and deleted by the first write after `sweepIntervalMs`.
  */
 

@@ -19,7 +19,13 @@ import { reason, redactUrl } from './url.ts';
  * its get/getMany/iterator strip it. A value without the header was not written by arxiv-digest, and reading
  * it is an error rather than a misread.
  *
- * Expiry: Redis's own (SET ... PX), judged by the server's clock, which every replica shares.
+ * Expiry: Redis's own (SET ... PX), judged by the server's clock, which every replica shares; the atomic
+ * primitives see only that. Keyv also hides a value whose serialized `expires` has passed by the reader's
+ * clock, so a replica whose clock runs ahead sees a key vanish that much early.
+ *
+ * KeyvRedis does the plain operations except clear() and iterator(), which are this adapter's own: KeyvRedis's
+ * clear() reports failures as events only, and its iterator() SCANs 10 keys a round trip over the whole
+ * database (0.4 s to list 20 subscriptions beside 45,000 papers, against 0.02 s here).
  *
  * Atomicity: add is SET NX PX; setIfVersion and deleteIfVersion are Lua scripts (one atomic step on the
  * server). WATCH/MULTI would need a connection of its own per transaction, since WATCH belongs to the
@@ -43,7 +49,9 @@ export interface RedisStoreOptions {
 const VERSION_LENGTH = 16;
 const HEADER_LENGTH = VERSION_LENGTH + 1;
 const VERSION = /^[0-9a-f]{16}$/;
-const CLEAR_BATCH = 1000;
+// SCAN walks the whole database whatever MATCH says; Redis's default of 10 keys a call would take thousands
+// of round trips to list a namespace of twenty subscriptions beside a month of papers.
+const SCAN_BATCH = 1000;
 
 // KEYS[1] the key; ARGV[1] "<expected version>:"; ARGV[2] the new stored string; ARGV[3] TTL in ms or "".
 const SET_IF_VERSION = `
@@ -267,22 +275,35 @@ export class KeyvRedisAtomic extends KeyvRedis<string> implements AtomicStoreAda
       const match = this.namespace === undefined ? '*' : this.createKeyPrefix('*', this.namespace);
       let cursor = '0';
       do {
-        const page = await client.scan(cursor, { MATCH: match, COUNT: CLEAR_BATCH, TYPE: 'string' });
+        const page = await client.scan(cursor, { MATCH: match, COUNT: SCAN_BATCH, TYPE: 'string' });
         cursor = String(page.cursor);
         if (page.keys.length > 0) await client.unlink(page.keys);
       } while (cursor !== '0');
     });
   }
 
+  /** KeyvRedis's iterator, with SCAN_BATCH keys a round trip, and without keys that expire between SCAN and MGET. */
   override async *iterator<U = string>(namespace?: string): AsyncGenerator<[string, U | undefined], void> {
-    this.#usable();
-    try {
-      for await (const [key, value] of super.iterator<string>(namespace)) {
-        yield [key, this.#unwrap(key, value) as U | undefined];
+    const prefix = namespace === undefined ? '' : this.createKeyPrefix('', namespace);
+    let cursor = '0';
+    do {
+      const page = await this.#run(async () =>
+        (await this.getClient()).scan(cursor, { MATCH: `${prefix}*`, COUNT: SCAN_BATCH, TYPE: 'string' }),
+      );
+      cursor = String(page.cursor);
+      // Without a namespace, as in KeyvRedis: only keys outside every namespace.
+      const keys =
+        namespace === undefined
+          ? page.keys.filter((key) => !key.includes(this.keyPrefixSeparator))
+          : page.keys;
+      if (keys.length === 0) continue;
+      const values = await this.#run(async () => (await this.getClient()).mGet(keys));
+      for (const [index, redisKey] of keys.entries()) {
+        const key = redisKey.slice(prefix.length);
+        const value = this.#unwrap(key, values[index]);
+        if (value !== undefined) yield [key, value as U];
       }
-    } catch (error) {
-      throw this.#connection.failure(error);
-    }
+    } while (cursor !== '0');
   }
 
   async add(key: string, value: string, ttlMs?: number): Promise<boolean> {
