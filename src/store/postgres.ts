@@ -132,7 +132,7 @@ export class PostgresDatabase {
   }
 
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
-    await this.#write(SQL.set, [key, text(value), ttlMs ?? null, newVersion()]);
+    await this.#write(SQL.set, [key, text(value), wholeMs(ttlMs), newVersion()]);
   }
 
   /** One statement, all or nothing. A key given twice keeps its last value, as sequential sets would. */
@@ -142,7 +142,7 @@ export class PostgresDatabase {
     await this.#write(SQL.setMany, [
       rows.map((row) => row.key),
       rows.map((row) => text(row.value)),
-      rows.map((row) => row.ttl ?? null),
+      rows.map((row) => wholeMs(row.ttl)),
       rows.map(() => newVersion()),
     ]);
   }
@@ -186,11 +186,11 @@ export class PostgresDatabase {
   }
 
   async add(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    return (await this.#write(SQL.add, [key, value, ttlMs ?? null, newVersion()])).rowCount === 1;
+    return (await this.#write(SQL.add, [key, value, wholeMs(ttlMs), newVersion()])).rowCount === 1;
   }
 
   async setIfVersion(key: string, value: string, version: string, ttlMs?: number): Promise<boolean> {
-    const result = await this.#write(SQL.setIfVersion, [key, value, version, ttlMs ?? null, newVersion()]);
+    const result = await this.#write(SQL.setIfVersion, [key, value, version, wholeMs(ttlMs), newVersion()]);
     return result.rowCount === 1;
   }
 
@@ -373,6 +373,11 @@ export class KeyvPostgresAtomic extends EventEmitter implements AtomicStoreAdapt
     if (!this.#connected) throw new Error(`This Keyv adapter of ${this.opts.url} was disconnected.`);
     return this.#database;
   }
+}
+
+/** The TTL as the bigint the statements take (whole milliseconds, rounded up), or null for none. */
+function wholeMs(ttl: number | undefined): number | null {
+  return ttl === undefined ? null : Math.ceil(ttl);
 }
 
 function newVersion(): string {

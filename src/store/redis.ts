@@ -249,13 +249,17 @@ export class KeyvRedisAtomic extends KeyvRedis<string> implements AtomicStoreAda
 
   override async set(key: string, value: string, ttl?: number): Promise<void> {
     const stored = withVersion(text(value));
-    await this.#run(() => super.set(key, stored, ttl));
+    await this.#run(() => super.set(key, stored, wholeMs(ttl)));
   }
 
   /** One MULTI for all entries; Keyv returns what this returns as its own setMany result. */
   // @ts-expect-error KeyvRedis declares void, but Keyv passes this on as keyv.setMany()'s boolean[].
   override async setMany(entries: KeyvEntry[]): Promise<boolean[]> {
-    const versioned = entries.map((entry) => ({ ...entry, value: withVersion(text(entry.value)) }));
+    const versioned = entries.map((entry) => ({
+      ...entry,
+      value: withVersion(text(entry.value)),
+      ttl: wholeMs(entry.ttl),
+    }));
     await this.#run(() => super.setMany(versioned));
     return entries.map(() => true);
   }
@@ -311,7 +315,7 @@ export class KeyvRedisAtomic extends KeyvRedis<string> implements AtomicStoreAda
       const client = await this.getClient();
       const written = await client.set(this.#redisKey(key), withVersion(value), {
         condition: 'NX',
-        ...(ttlMs === undefined ? {} : { expiration: { type: 'PX', value: ttlMs } }),
+        ...(ttlMs === undefined ? {} : { expiration: { type: 'PX', value: wholeMs(ttlMs) ?? 0 } }),
       });
       return written === 'OK';
     });
@@ -333,7 +337,7 @@ export class KeyvRedisAtomic extends KeyvRedis<string> implements AtomicStoreAda
       const client = await this.getClient();
       const replaced = await client.eval(SET_IF_VERSION, {
         keys: [this.#redisKey(key)],
-        arguments: [`${version}:`, withVersion(value), ttlMs === undefined ? '' : String(ttlMs)],
+        arguments: [`${version}:`, withVersion(value), ttlMs === undefined ? '' : String(wholeMs(ttlMs))],
       });
       return replaced === 1;
     });
@@ -389,6 +393,11 @@ export class KeyvRedisAtomic extends KeyvRedis<string> implements AtomicStoreAda
 
 function withVersion(serialized: string): string {
   return `${randomBytes(VERSION_LENGTH / 2).toString('hex')}:${serialized}`;
+}
+
+/** Redis takes whole milliseconds; a fractional TTL is rounded up rather than refused. */
+function wholeMs(ttl: number | undefined): number | undefined {
+  return ttl === undefined ? undefined : Math.ceil(ttl);
 }
 
 function text(value: unknown): string {

@@ -131,9 +131,10 @@ for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[
     it('hides a key from every read once its TTL has passed', async () => {
       const store = await open();
       const cache = store.namespace<string>(ns('cache'));
-      await cache.set('short', 'gone soon', TTL_MS);
+      // A fractional TTL is rounded up to the whole milliseconds Redis and the bigint column take.
+      await cache.set('short', 'gone soon', TTL_MS + 0.5);
       await cache.setMany([
-        { key: 'short2', value: 'gone soon', ttl: TTL_MS },
+        { key: 'short2', value: 'gone soon', ttl: TTL_MS + 0.5 },
         { key: 'long', value: 'stays' },
       ]);
       expect(await cache.get('short')).toBe('gone soon');
@@ -227,14 +228,16 @@ for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[
       const leases = store.atomic(ns('leases'));
       await leases.add('a', 1, 60_000);
       await leases.add('b', 1);
+      await leases.add('c', 1, TTL_MS + 0.5);
       const a = (await leases.getVersioned('a'))?.version ?? '';
       const b = (await leases.getVersioned('b'))?.version ?? '';
       expect(await leases.setIfVersion('a', 2, a)).toBe(true);
-      expect(await leases.setIfVersion('b', 2, b, TTL_MS)).toBe(true);
+      expect(await leases.setIfVersion('b', 2, b, TTL_MS + 0.5)).toBe(true);
 
       await sleep(PAST_TTL_MS);
       expect((await leases.getVersioned('a'))?.value).toBe(2);
       expect(await leases.getVersioned('b')).toBeUndefined();
+      expect(await leases.getVersioned('c')).toBeUndefined();
     });
 
     it('pings while open, and after close reports false and throws instead of reading nothing', async () => {
