@@ -93,7 +93,7 @@ const SQL = {
 } as const;
 
 /** The shared pool and the table's statements, used by every namespace's adapter. */
-export class PostgresDatabase {
+class PostgresDatabase {
   readonly description: string;
   readonly #pool: Pool;
   readonly #sweepIntervalMs: number;
@@ -294,7 +294,7 @@ export async function openPostgresBackend(
  * Keyv sets `namespace`; `clear()` and `iterator()` stay inside it, found by Keyv's "<namespace>:" key
  * prefix. `disconnect()` detaches this adapter (later calls throw) and leaves the pool to the others.
  */
-export class KeyvPostgresAtomic extends EventEmitter implements AtomicStoreAdapter {
+class KeyvPostgresAtomic extends EventEmitter implements AtomicStoreAdapter {
   /** Keyv reads `dialect` to know the adapter can iterate. */
   readonly opts: { dialect: 'postgres'; url: string };
   namespace?: string | undefined;

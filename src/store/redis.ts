@@ -205,7 +205,7 @@ export async function openRedisBackend(url: string, options: RedisStoreOptions =
  * ExternalErrors, and the atomic primitives. `disconnect()` detaches this adapter only (later calls throw);
  * the connection belongs to the backend.
  */
-export class KeyvRedisAtomic extends KeyvRedis<string> implements AtomicStoreAdapter {
+class KeyvRedisAtomic extends KeyvRedis<string> implements AtomicStoreAdapter {
   readonly #connection: RedisConnection;
   readonly #listeners: Array<[string, (...args: unknown[]) => void]>;
   #attached = true;
