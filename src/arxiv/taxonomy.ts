@@ -3,6 +3,8 @@
  * listing feeds and the search API accept, with its name. Used to validate configuration and commands, and to
  * suggest the closest valid code for a typo.
  */
+import { editDistance } from '../text/edit-distance.ts';
+
 export const CATEGORIES: Readonly<Record<string, string>> = {
   'astro-ph': 'Astrophysics',
   'astro-ph.CO': 'Cosmology and Nongalactic Astrophysics',
@@ -187,17 +189,4 @@ export function closestCategories(code: string, limit = 3): string[] {
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
     .slice(0, limit)
     .map(({ candidate }) => candidate);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

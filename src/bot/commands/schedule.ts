@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.ts';
+import { editDistance } from '../../text/edit-distance.ts';
 import { clip } from './input.ts';
 
 /* The daily time and IANA time zone of `/arxiv schedule`. */
@@ -54,19 +55,6 @@ function zonesOfCity(city: string): string[] {
   const areas = new Set(zones().map((zone) => zone.slice(0, zone.indexOf('/'))));
   const found = [...areas].map((area) => resolveZone(`${area}/${city}`)).filter((zone) => zone !== null);
   return [...new Set(found)];
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** Up to three zones within a typo per four letters of `zone`, compared whole and by city. */
