@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { StoredData } from 'keyv';
-import pg, { type Pool, type QueryResult } from 'pg';
+import pg, { type Pool, type QueryResult, type QueryResultRow } from 'pg';
 import { ExternalError, UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { AtomicStoreAdapter, StoreBackend, Versioned } from './store.ts';
@@ -225,7 +225,10 @@ class PostgresDatabase {
     return this.#query(sql, values);
   }
 
-  async #query<Row = Record<string, unknown>>(sql: string, values: unknown[]): Promise<QueryResult<Row>> {
+  async #query<Row extends QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    values: unknown[],
+  ): Promise<QueryResult<Row>> {
     if (this.#closed) throw new Error(`The store ${this.description} is closed.`);
     try {
       return await this.#pool.query<Row>(sql, values);
