@@ -3,6 +3,11 @@
  * into this small block structure (headings, paragraphs, bullet and numbered lists, **bold** spans) and
  * write that out with their own escaping. Links, images, HTML, code and tables from the model are kept as
  * plain text.
+ *
+ * The chat adapters read Markdown with src/markup/markdown.ts; this reader keeps its own, narrower grammar on
+ * purpose, as the Markdown and RSS digests have always read it: bold may contain `*` and run across the lines
+ * of a paragraph, `•` starts a bullet, list numbers have up to 3 digits, and `>` quotes, fences and `---` are
+ * paragraph text.
  */
 
 export interface Span {
