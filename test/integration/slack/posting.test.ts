@@ -5,6 +5,7 @@ import { NotInChannelError, type SlackAdapter } from '../../../adapters/slack/sl
 import type { Block, OutboundMessage } from '../../../adapters/types.ts';
 import { findArxivId, type Paper } from '../../../src/arxiv/paper.ts';
 import { readMessage } from '../../fakes/slack/shown.ts';
+import { makePaper } from '../../support/papers.ts';
 import { Inbox, type Workspace, workspace } from './harness.ts';
 
 let ws: Workspace;
@@ -25,25 +26,7 @@ async function started(options: Parameters<Workspace['adapter']>[0] = {}): Promi
 const text = (t: string): OutboundMessage => ({ text: t, blocks: [{ kind: 'text', spans: [{ text: t }] }] });
 
 function paper(n: number, title = `Paper ${n}`): Paper {
-  const id = `2401.${String(n).padStart(5, '0')}`;
-  return {
-    id,
-    version: 1,
-    title,
-    authors: ['Ada Lovelace'],
-    abstract: 'An abstract.',
-    categories: ['cs.LG'],
-    primaryCategory: 'cs.LG',
-    announceType: 'new',
-    published: null,
-    updated: null,
-    announced: '2024-01-02',
-    absUrl: `https://arxiv.org/abs/${id}`,
-    pdfUrl: `https://arxiv.org/pdf/${id}`,
-    doi: null,
-    journalRef: null,
-    comment: null,
-  };
+  return makePaper(`2401.${String(n).padStart(5, '0')}`, { title });
 }
 
 function hugeDigest(papers: number): OutboundMessage {

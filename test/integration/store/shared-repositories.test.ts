@@ -10,6 +10,7 @@ import {
   type Subscription,
   SubscriptionRepository,
 } from '../../../src/store/repositories/subscriptions.ts';
+import { makePaper } from '../../support/papers.ts';
 import { describeWithServer, type ServerKind } from '../../support/servers.ts';
 
 /*
@@ -18,25 +19,7 @@ import { describeWithServer, type ServerKind } from '../../support/servers.ts';
  */
 
 function paper(index: number): Paper {
-  const id = `2602.${String(index).padStart(5, '0')}`;
-  return {
-    id,
-    version: 1,
-    title: `Paper ${index}`,
-    authors: ['A. Author'],
-    abstract: 'An abstract.',
-    categories: ['cs.LG'],
-    primaryCategory: 'cs.LG',
-    announceType: 'new',
-    published: null,
-    updated: null,
-    announced: '2026-02-09',
-    absUrl: `https://arxiv.org/abs/${id}`,
-    pdfUrl: `https://arxiv.org/pdf/${id}`,
-    doi: null,
-    journalRef: null,
-    comment: null,
-  };
+  return makePaper(`2602.${String(index).padStart(5, '0')}`);
 }
 
 function subscription(target: string): Subscription {

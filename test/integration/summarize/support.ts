@@ -3,32 +3,22 @@ import type { Paper } from '../../../src/arxiv/paper.ts';
 import { RateGate } from '../../../src/arxiv/rate-gate.ts';
 import type { Download } from '../../../src/summarize/index.ts';
 import { type FakeArxiv, startFakeArxiv } from '../../fakes/arxiv-server.ts';
+import { makePaper as makeBasePaper } from '../../support/papers.ts';
 
 /*
  * Helpers for the summarizer's socket tests: papers, the fake arXiv with the real ArxivClient whose download
  * the summarizer uses, and LaTeXML-shaped pages.
  */
 
+/** A paper with a title and an abstract that read like a real one's, for the summarizer to work on. */
 export function makePaper(id: string, overrides: Partial<Paper> = {}): Paper {
-  return {
-    id,
-    version: 1,
+  return makeBasePaper(id, {
     title: `A study of topic ${id}`,
     authors: ['Ada Example', 'Basil Sample'],
     abstract: `We study topic ${id} with a new method. It improves accuracy by 3.1 points over the strongest baseline. Code is released.`,
-    categories: ['cs.LG'],
-    primaryCategory: 'cs.LG',
-    announceType: 'new',
-    published: null,
-    updated: null,
     announced: '2024-01-10',
-    absUrl: `https://arxiv.org/abs/${id}`,
-    pdfUrl: `https://arxiv.org/pdf/${id}`,
-    doi: null,
-    journalRef: null,
-    comment: null,
     ...overrides,
-  };
+  });
 }
 
 export interface Arxiv {

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { filterAnnounceTypes, mergeAnnouncements } from '../../../src/arxiv/merge.ts';
 import type { AnnounceType, Paper } from '../../../src/arxiv/paper.ts';
+import { makePaper } from '../../support/papers.ts';
 
 function paper(id: string, announceType: AnnounceType | null, categories: string[]): Paper {
-  return {
-    id,
-    version: 1,
-    title: `Paper ${id}`,
-    authors: ['A. Author'],
-    abstract: 'An abstract.',
-    categories,
-    primaryCategory: categories[0] ?? '',
-    announceType,
-    published: null,
-    updated: null,
-    announced: '2026-02-04',
-    absUrl: `https://arxiv.org/abs/${id}`,
-    pdfUrl: `https://arxiv.org/pdf/${id}v1`,
-    doi: null,
-    journalRef: null,
-    comment: null,
-  };
+  return makePaper(id, { announceType, categories });
 }
 
 describe('mergeAnnouncements', () => {

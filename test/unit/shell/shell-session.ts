@@ -6,29 +6,12 @@
 import type { ChatAdapter, InboundHandlers, OutboundMessage } from '../../../adapters/types.ts';
 import { findArxivId, type Paper } from '../../../src/arxiv/paper.ts';
 import { UserError } from '../../../src/errors.ts';
+import { makePaper } from '../../support/papers.ts';
 
-export function testPaper(id: string, title: string): Paper {
-  return {
-    id,
-    version: 1,
-    title,
-    authors: ['Alice Example'],
-    abstract: 'An abstract.',
-    categories: ['cs.LG'],
-    primaryCategory: 'cs.LG',
-    announceType: 'new',
-    published: null,
-    updated: null,
-    announced: '2024-01-02',
-    absUrl: `https://arxiv.org/abs/${id}`,
-    pdfUrl: `https://arxiv.org/pdf/${id}`,
-    doi: null,
-    journalRef: null,
-    comment: null,
-  };
-}
-
-const PAPERS = [testPaper('2401.00001', 'Diffusion One'), testPaper('2401.00002', 'Diffusion Two')];
+const PAPERS = [
+  makePaper('2401.00001', { title: 'Diffusion One', authors: ['Alice Example'] }),
+  makePaper('2401.00002', { title: 'Diffusion Two', authors: ['Alice Example'] }),
+];
 
 function paperMessage(paper: Paper, rank: number): OutboundMessage {
   return {

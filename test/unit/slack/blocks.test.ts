@@ -4,28 +4,15 @@ import type { Block, OutboundMessage } from '../../../adapters/types.ts';
 import type { Paper } from '../../../src/arxiv/paper.ts';
 import { readMessage } from '../../fakes/slack/shown.ts';
 import { blockProblems } from '../../fakes/slack/validate.ts';
+import { makePaper } from '../../support/papers.ts';
 
 function paper(n: number, overrides: Partial<Paper> = {}): Paper {
-  const id = `2401.${String(n).padStart(5, '0')}`;
-  return {
-    id,
-    version: 1,
+  return makePaper(`2401.${String(n).padStart(5, '0')}`, {
     title: `Paper number ${n}`,
     authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra'],
-    abstract: 'An abstract.',
     categories: ['cs.LG', 'cs.AI'],
-    primaryCategory: 'cs.LG',
-    announceType: 'new',
-    published: null,
-    updated: null,
-    announced: '2024-01-02',
-    absUrl: `https://arxiv.org/abs/${id}`,
-    pdfUrl: `https://arxiv.org/pdf/${id}`,
-    doi: null,
-    journalRef: null,
-    comment: null,
     ...overrides,
-  };
+  });
 }
 
 const paperBlock = (p: Paper, rank: number | null = 1): Block => ({
