@@ -7,9 +7,10 @@ import { parseKeywordQuery } from '../../../src/digest/query.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { openStore } from '../../../src/store/index.ts';
 import { SubscriptionRepository } from '../../../src/store/repositories/subscriptions.ts';
-import { type FakeArxiv, rssListingXml, startFakeArxiv } from '../../fakes/arxiv-server.ts';
+import type { FakeArxiv } from '../../fakes/arxiv-server.ts';
 import { type ChatMessage, type FakeChat, startFakeChat } from '../../fakes/chat-server.ts';
 import { describeWithServer } from '../../support/servers.ts';
+import { startGraphArxiv } from './support.ts';
 
 /*
  * Two bot replicas (real Bot and Scheduler, each in its own process) on one shared store: each digest is
@@ -24,17 +25,7 @@ const TARGETS = ['test:alpha', 'test:beta', 'test:gamma'];
 let arxiv: FakeArxiv;
 
 beforeAll(async () => {
-  arxiv = await startFakeArxiv({ recordings: false });
-  arxiv.setListing(
-    rssListingXml(
-      Array.from({ length: PAPERS }, (_, index) => ({
-        id: `2602.${String(20001 + index)}`,
-        title: `Graph paper ${index + 1}`,
-        categories: ['cs.LG'],
-      })),
-      { categories: ['cs.LG'] },
-    ),
-  );
+  arxiv = await startGraphArxiv(PAPERS);
 });
 
 afterAll(async () => {
