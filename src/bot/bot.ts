@@ -96,6 +96,7 @@ export class Bot {
     this.listings = new ListingService({
       engine,
       papers: new PaperRepository(store, config.index_days, logger),
+      days: config.index_days,
       logger,
       now: this.#now,
     });
@@ -136,9 +137,11 @@ export class Bot {
     };
   }
 
-  /** Reloads recent papers, seeds config.json's channels, and connects every adapter. */
+  /**
+   * Seeds config.json's channels, connects every adapter, and reloads the recent papers in the background
+   * (searches wait for them; nothing else does).
+   */
   async start(): Promise<void> {
-    const papers = await this.listings.loadRecent();
     const seeded = await seedSubscriptions(
       this.#options.config,
       this.subscriptions,
@@ -146,7 +149,11 @@ export class Bot {
       this.#now(),
       this.#logger,
     );
-    this.#logger.info({ papers, seeded }, 'bot state loaded');
+    this.#logger.info({ seeded }, 'subscriptions seeded');
+    this.listings.loadRecent().then(
+      (papers) => this.#logger.info({ papers }, 'recent papers loaded for search'),
+      (error: unknown) => this.#logger.error({ err: error }, 'could not load the recent papers for search'),
+    );
     for (const adapter of this.adapters.all) {
       await adapter.start({
         onCommand: (event) => this.onCommand(event),

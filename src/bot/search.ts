@@ -66,7 +66,7 @@ export class SearchService {
   async search(text: string, options: SearchOptions = {}): Promise<SearchOutcome> {
     const max = options.max ?? 8;
     const query = searchQuery(text);
-    const local = this.#listings.recent.rank(query, { maxPapers: max * 3 }).map((ranked) => ranked.paper);
+    const local = await this.#listings.searchRecent(query, max * 3);
 
     let remote: Paper[] = [];
     let note: string | null = null;

@@ -54,8 +54,11 @@ export class PaperRepository {
     return readRecord<StoredPaper>(await this.#papers.get(id), PAPER_SCHEMA, 'paper', this.#logger)?.paper;
   }
 
-  /** Every stored paper of the kept announcements, newest announcement first. */
-  async recent(): Promise<Paper[]> {
+  /**
+   * The kept announcements, newest first, each with its papers. A paper listed on several days (a
+   * replacement) is given with the newest of them only.
+   */
+  async recent(): Promise<Array<{ announced: string; papers: Paper[] }>> {
     const announcements: StoredAnnouncement[] = [];
     if (this.#announcements.iterator) {
       for await (const [, raw] of this.#announcements.iterator(undefined)) {
@@ -64,15 +67,20 @@ export class PaperRepository {
       }
     }
     announcements.sort((a, b) => b.announced.localeCompare(a.announced));
-    const ids = [...new Set(announcements.flatMap((announcement) => announcement.ids))];
-    const papers: Paper[] = [];
-    for (let at = 0; at < ids.length; at += 500) {
-      const batch = await this.#papers.getMany(ids.slice(at, at + 500));
-      for (const raw of batch) {
-        const paper = readRecord<StoredPaper>(raw, PAPER_SCHEMA, 'paper', this.#logger)?.paper;
-        if (paper) papers.push(paper);
+    const seen = new Set<string>();
+    const days: Array<{ announced: string; papers: Paper[] }> = [];
+    for (const announcement of announcements) {
+      const ids = announcement.ids.filter((id) => !seen.has(id));
+      for (const id of ids) seen.add(id);
+      const papers: Paper[] = [];
+      for (let at = 0; at < ids.length; at += 500) {
+        for (const raw of await this.#papers.getMany(ids.slice(at, at + 500))) {
+          const paper = readRecord<StoredPaper>(raw, PAPER_SCHEMA, 'paper', this.#logger)?.paper;
+          if (paper) papers.push(paper);
+        }
       }
+      days.push({ announced: announcement.announced, papers });
     }
-    return papers;
+    return days;
   }
 }

@@ -85,8 +85,10 @@ for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[
       await new PaperRepository(first, 30, silentLogger).addAnnouncement('2026-02-09', papers);
 
       const reader = new PaperRepository(second, 30, silentLogger);
-      const recent = await reader.recent();
-      expect(recent.map((found) => found.id).sort()).toEqual(papers.map((written) => written.id));
+      const [day, ...others] = await reader.recent();
+      expect(others).toEqual([]);
+      expect(day?.announced).toBe('2026-02-09');
+      expect(day?.papers.map((found) => found.id).sort()).toEqual(papers.map((written) => written.id));
       expect(await reader.get('2602.00042')).toEqual(paper(42));
     });
 
