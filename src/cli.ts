@@ -119,7 +119,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       case 'digest':
         return await withEngine(context, (engine) => digestCommand(context, engine));
       case 'search':
-        return await withEngine(context, (engine) => searchCommand(context, engine));
+        return await searchCommand(context);
       case 'summarize':
         return await withEngine(context, (engine) => summarizeCommand(context, engine));
       default:
@@ -273,7 +273,7 @@ async function digestCommand(context: Context, engine: Engine): Promise<number> 
   return 0;
 }
 
-async function searchCommand(context: Context, engine: Engine): Promise<number> {
+async function searchCommand(context: Context): Promise<number> {
   const text = context.args.join(' ').trim();
   if (!text)
     throw new UserError('USAGE', 'search needs a query, e.g. `arxiv-digest search "speculative decoding"`.');
@@ -286,7 +286,7 @@ async function searchCommand(context: Context, engine: Engine): Promise<number> 
   const categories = context.options.categories ? parseCategories(context.options.categories) : [];
 
   context.progress.step(`searching arXiv for ${JSON.stringify(text)}`);
-  const result = await engine.client.search(text, { max, categories });
+  const result = await arxivClient(context).search(text, { max, categories });
   context.progress.done(`${result.papers.length} of ${result.totalResults} results`);
   if (format === 'json') {
     context.io.stdout.write(`${JSON.stringify(result.papers, null, 2)}\n`);
@@ -376,6 +376,14 @@ async function readFeed(context: Context, source: string, client: ArxivClient | 
     }
     throw error;
   }
+}
+
+/** A client for commands that need arXiv but no store or model. */
+function arxivClient(context: Context): ArxivClient {
+  return new ArxivClient({
+    ...arxivClientOptions(context.loaded.config.arxiv, VERSION),
+    logger: context.logger,
+  });
 }
 
 function readInputFile(context: Context, path: string): Buffer {
