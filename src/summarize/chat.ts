@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../arxiv/retry.ts';
 import { ExternalError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { estimateTokens } from './budget.ts';
@@ -120,10 +121,9 @@ export class ChatModel {
   #retryDelay(error: unknown, attempt: number): number | null {
     if (!(error instanceof APIError)) return null;
     const { retryBaseMs, maxRetryDelayMs } = this.#settings;
-    const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+    const backoff = backoffDelay(attempt + 1, { baseMs: retryBaseMs, capMs: maxRetryDelayMs });
     if (error instanceof APIConnectionError) return backoff; // timeouts included
-    const status = error.status ?? 0;
-    if (status !== 429 && status !== 408 && status !== 409 && status < 500) return null;
+    if (!worthRetrying(error.status ?? 0)) return null;
     // 429 usually says how long to wait, and a 503 may; a wait longer than we may hold out ends the retries.
     const asked = retryAfterMs(error.headers);
     if (asked === null) return backoff;
@@ -155,7 +155,7 @@ export class ChatModel {
         { detail, cause: error },
       );
     }
-    if (status !== undefined && status < 500 && status !== 408 && status !== 409 && status !== 429) {
+    if (status !== undefined && !worthRetrying(status)) {
       return new ExternalError(
         'LLM_HTTP',
         `The summary model endpoint ${baseUrl} rejected the request (HTTP ${status}).`,
@@ -173,14 +173,17 @@ export class ChatModel {
   }
 }
 
-/** Retry-After in milliseconds: OpenAI's retry-after-ms, then seconds or an HTTP date; null when absent. */
+/** The statuses the `openai` package itself would retry: 408 and 409 as well as 429 and 5xx. */
+function worthRetrying(status: number): boolean {
+  return status === 408 || status === 409 || isRetryableStatus(status);
+}
+
+/**
+ * Retry-After in milliseconds: OpenAI's retry-after-ms, then Retry-After (seconds or an HTTP date, read as
+ * the arXiv client reads it); null when absent or unreadable.
+ */
 export function retryAfterMs(headers: Headers | undefined): number | null {
   const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN);
   if (Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers?.get('retry-after');
-  if (!value) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+  return parseRetryAfter(headers?.get('retry-after') ?? null, Date.now());
 }

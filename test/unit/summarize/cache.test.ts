@@ -95,6 +95,8 @@ describe('retryAfterMs', () => {
     expect(fromDate).toBeGreaterThan(8_000);
     expect(fromDate).toBeLessThanOrEqual(10_000);
     expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }))).toBeNull();
+    // Not a date, though Date.parse reads it as the year -5: the backoff applies, not an immediate retry.
+    expect(retryAfterMs(new Headers({ 'retry-after': '-5' }))).toBeNull();
     expect(retryAfterMs(new Headers())).toBeNull();
     expect(retryAfterMs(undefined)).toBeNull();
   });
