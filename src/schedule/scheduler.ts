@@ -38,10 +38,10 @@ export interface ScheduledRun {
 /** What `deliver` reports when it resolves. */
 export interface DeliveryReport {
   /**
-   * The runs to try again at the next tick, with why (an error, a target another process is still
-   * delivering to). Every other run counts as done, including those that posted nothing because nothing was
-   * new. A target that can never succeed (a channel the bot was removed from) belongs here only if retrying
-   * every minute is wanted.
+   * The runs to try again later, with why (an error, a target another process is still delivering to).
+   * Every other run counts as done, including those that posted nothing because nothing was new. A target
+   * that can never succeed (a channel the bot was removed from) belongs here only if retrying it, backing
+   * off up to an hour between attempts, is wanted.
    */
   failed: Array<{
     target: TargetId;
@@ -60,7 +60,7 @@ export interface SchedulerOptions {
   /**
    * Delivers each target's newest undelivered digest (one combined listing fetch serves them all). Resolves
    * with the runs that failed; rejects only when nothing could be delivered (arXiv down, say), and then
-   * every run is tried again at the next tick.
+   * every run is tried again after the same backoff as a failed target's.
    */
   deliver: (runs: ScheduledRun[]) => Promise<DeliveryReport>;
   store: Store;

@@ -10,8 +10,8 @@ import { Keyv, type KeyvStoreAdapter } from 'keyv';
  * How each backend provides the primitives:
  * - SQLite: single statements (INSERT ... ON CONFLICT DO UPDATE ... WHERE expired; UPDATE/DELETE ... WHERE
  *   version = ?) under SQLite's write lock.
- * - Redis: add is SET NX PX; the version is a token kept with the value, and the compare-and-set runs as
- *   WATCH/GET/MULTI/SET/EXEC (or one Lua script).
+ * - Redis: add is SET NX PX; the version is a token kept in a header of the value, and the compare-and-sets
+ *   are Lua scripts (one atomic step on the server).
  * - Postgres: add is INSERT ... ON CONFLICT (key) DO UPDATE ... WHERE expired; compare-and-set is
  *   UPDATE ... WHERE version = $n.
  */
@@ -58,7 +58,7 @@ export type AtomicStoreAdapter = Omit<KeyvStoreAdapter, 'setMany'> & {
   deleteIfVersion(key: string, version: string): Promise<boolean>;
 };
 
-/** What a backend (SQLite now; Redis and Postgres later) provides to `createStore`. */
+/** What a backend (SQLite, Redis or Postgres) provides to `createStore`. */
 export interface StoreBackend {
   /** The URL without any password. */
   readonly description: string;

@@ -28,7 +28,7 @@ export interface Subscription {
   updatedAt: string;
 }
 
-/** Subscriptions by target, with an in-memory copy of all of them for the scheduler's once-a-minute look. */
+/** Subscriptions by target. */
 export class SubscriptionRepository {
   readonly #keyv: Keyv<Subscription>;
   readonly #logger: Logger;
