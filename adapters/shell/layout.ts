@@ -14,9 +14,9 @@
  */
 import type { Style } from './style.ts';
 
-export const ROOT_BODY_INDENT = '    ';
-export const REPLY_HEAD_INDENT = '  ↳ ';
-export const REPLY_BODY_INDENT = '      ';
+const ROOT_BODY_INDENT = '    ';
+const REPLY_HEAD_INDENT = '  ↳ ';
+const REPLY_BODY_INDENT = '      ';
 
 export interface EntryHeader {
   number: string;

@@ -79,7 +79,7 @@ function spanMrkdwn(span: Span): string {
   return out;
 }
 
-export function spansMrkdwn(spans: Span[]): string {
+function spansMrkdwn(spans: Span[]): string {
   return spans.map(spanMrkdwn).join('');
 }
 
@@ -121,7 +121,7 @@ function paperBlocks(block: PaperBlock): SlackBlock[] {
   return blocks;
 }
 
-export function renderBlock(block: Block): SlackBlock[] {
+function renderBlock(block: Block): SlackBlock[] {
   switch (block.kind) {
     case 'header': {
       const text = clipPlain(cleanLine(block.text), SLACK_LIMITS.headerText);

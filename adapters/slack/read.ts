@@ -13,7 +13,7 @@ export interface StoredMessage {
   blocks?: unknown[] | undefined;
 }
 
-export function mrkdwnToPlain(mrkdwn: string): string {
+function mrkdwnToPlain(mrkdwn: string): string {
   return mrkdwn
     .replace(/<([^<>|]*)(?:\|([^<>]*))?>/g, (_whole, target: string, label: string | undefined) => {
       if (target.startsWith('@') || target.startsWith('#')) return label ? `${target[0]}${label}` : target;

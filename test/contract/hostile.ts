@@ -8,9 +8,9 @@ import type { OutboundMessage } from '../../adapters/types.ts';
 import type { Paper } from '../../src/arxiv/paper.ts';
 import type { Shown } from './driver.ts';
 
-export const EVIL_URL = 'https://evil.example/phish';
+const EVIL_URL = 'https://evil.example/phish';
 /** The address a forged link pretends to go to. */
-export const POSING_AS = 'https://arxiv.org/abs/2401.00001';
+const POSING_AS = 'https://arxiv.org/abs/2401.00001';
 
 const MENTIONS = '<!channel> <!here> <!everyone> @everyone @here <@U123> <@&123> <#C123> <!subteam^S123>';
 const TERMINAL_CONTROL = [
@@ -23,10 +23,10 @@ const TERMINAL_CONTROL = [
 ].join(' ');
 const FORGED_LINKS = `<${EVIL_URL}|${POSING_AS}> [${POSING_AS}](${EVIL_URL})`;
 
-export const HOSTILE = `${MENTIONS} ${TERMINAL_CONTROL} ${FORGED_LINKS}`;
+const HOSTILE = `${MENTIONS} ${TERMINAL_CONTROL} ${FORGED_LINKS}`;
 
 /** Marker words, one per kind of content, that must still be visible after rendering. */
-export const MARKERS = [
+const MARKERS = [
   'HEADERMARK',
   'SPANMARK',
   'MDMARK',
@@ -89,7 +89,7 @@ export function hostileMessage(): OutboundMessage {
 }
 
 /** The first character a reader's client could act on rather than show: C0 (but tab and newline), DEL, C1, a bidi override. */
-export function firstControlCharacter(text: string): string | null {
+function firstControlCharacter(text: string): string | null {
   for (const char of text) {
     const code = char.codePointAt(0) ?? 0;
     const c0 = code < 0x20 && char !== '\n' && char !== '\t';

@@ -51,7 +51,7 @@ export class RecordingOutput extends Writable {
   }
 }
 
-export interface TranscriptEntry {
+interface TranscriptEntry {
   number: string;
   author: string;
   reply: boolean;
@@ -75,7 +75,7 @@ function parseLabels(text: string | undefined): string[] {
 }
 
 /** Reads a plain (uncoloured) shell transcript back into its messages; notices are left out. */
-export function parseTranscript(transcript: string): TranscriptEntry[] {
+function parseTranscript(transcript: string): TranscriptEntry[] {
   const entries: Array<TranscriptEntry & { indent: string }> = [];
   let current: (TranscriptEntry & { indent: string }) | null = null;
   let lastRoot: string | null = null;

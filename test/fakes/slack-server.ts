@@ -953,7 +953,7 @@ function channelInfo(channel: FakeChannel, botUser: string): Record<string, unkn
 }
 
 /** Timestamps compare as decimal numbers: seconds, then the fraction (microseconds). */
-export function compareTs(a: string, b: string): number {
+function compareTs(a: string, b: string): number {
   const [aSeconds = '0', aFraction = ''] = a.split('.');
   const [bSeconds = '0', bFraction = ''] = b.split('.');
   const bySeconds = Number(aSeconds) - Number(bSeconds);

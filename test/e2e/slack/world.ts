@@ -25,10 +25,7 @@ import { type FakeArxiv, type FeedPaper, rssItemXml, startFakeArxiv } from '../.
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../fakes/openai-server.ts';
 import { type FakeChannel, type FakeMessage, FakeSlack, type FakeUser } from '../../fakes/slack-server.ts';
 
-export const LISTING = readFileSync(
-  resolve(import.meta.dirname, '../../fixtures/arxiv/listing.rss.xml'),
-  'utf8',
-);
+const LISTING = readFileSync(resolve(import.meta.dirname, '../../fixtures/arxiv/listing.rss.xml'), 'utf8');
 /** The papers of LISTING that the seeded terms match, best first (as the core ranks them). */
 export const MATCHED = ['2602.01003', '2602.01002', '2602.01001'];
 /** LISTING with more items in rss.arxiv.org's format (so their text arrives XML-escaped, as arXiv sends it). */
@@ -36,7 +33,7 @@ export function listingWith(...papers: FeedPaper[]): string {
   return LISTING.replace('  </channel>', `${papers.map(rssItemXml).join('\n')}\n  </channel>`);
 }
 
-export const API_KEY = 'sk-e2e';
+const API_KEY = 'sk-e2e';
 export const MODEL = 'fake-model';
 
 /** Log lines as objects, for waiting on what the bot did and asserting on it. */

@@ -10,7 +10,7 @@ import type { FakeSlack } from '../slack-server.ts';
 import { type MessagePayload, readMessage } from './shown.ts';
 
 /** A message as a Slack client shows it; `raw` is what the fake received, for `wouldPing`. */
-export function shownOf(sent: Record<string, unknown>): Shown {
+function shownOf(sent: Record<string, unknown>): Shown {
   const payload: MessagePayload = {
     text: typeof sent.text === 'string' ? sent.text : undefined,
     blocks: Array.isArray(sent.blocks) ? sent.blocks : undefined,
@@ -21,12 +21,12 @@ export function shownOf(sent: Record<string, unknown>): Shown {
   return { text: read.text, links: read.links, raw: JSON.stringify(payload) };
 }
 
-export function wouldPing(shown: Shown): boolean {
+function wouldPing(shown: Shown): boolean {
   return readMessage(JSON.parse(shown.raw) as MessagePayload).pings.length > 0;
 }
 
 /** The contract's name for a conversation: a channel, or the user a direct message is with. */
-export function targetOfChannel(fake: FakeSlack, channel: string): TargetId {
+function targetOfChannel(fake: FakeSlack, channel: string): TargetId {
   const conversation = fake.channels.get(channel);
   return conversation?.isIm && conversation.imUser
     ? userTarget(fake.teamId, conversation.imUser)
@@ -34,7 +34,7 @@ export function targetOfChannel(fake: FakeSlack, channel: string): TargetId {
 }
 
 /** The conversation a contract target stands for. */
-export function channelOfTarget(fake: FakeSlack, target: TargetId): string {
+function channelOfTarget(fake: FakeSlack, target: TargetId): string {
   const parsed = parseSlackTarget(target);
   return parsed.kind === 'channel' ? parsed.channel : fake.imWith(parsed.user).id;
 }

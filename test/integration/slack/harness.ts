@@ -22,7 +22,7 @@ export class LogLines extends Writable {
   }
 }
 
-export function recordingLogger(): { logger: Logger; logs: LogLines } {
+function recordingLogger(): { logger: Logger; logs: LogLines } {
   const logs = new LogLines();
   return { logger: pino({ level: 'debug' }, logs), logs };
 }
