@@ -18,8 +18,6 @@ export const SLACK_LIMITS = {
   sectionText: 3000,
   /** Slack rejects a header with a longer text. */
   headerText: 150,
-  /** Slack rejects a context block with more elements. */
-  contextElements: 10,
   /**
    * Our own cap on a message's fallback `text` (Slack allows 40,000 but shows the fallback only in
    * notifications, where a few lines are read).
