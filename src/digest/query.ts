@@ -1,3 +1,4 @@
+import { normalizeWhitespace } from '../arxiv/paper.ts';
 import { UserError } from '../errors.ts';
 import { hasWord } from './text.ts';
 
@@ -75,7 +76,7 @@ function parseTerm(raw: string, label: string): ParsedTerm {
   } else if (rest.includes('"')) {
     throw invalid(`${label} (${raw}) has a quote inside it: a quote must enclose the whole term`);
   }
-  const text = rest.replace(/\s+/g, ' ').trim();
+  const text = normalizeWhitespace(rest);
   if (text === '') throw invalid(`${label} is an empty quoted phrase`);
   if (text.length > QUERY_LIMITS.maxTermLength) {
     throw invalid(

@@ -1,3 +1,4 @@
+import { normalizeWhitespace } from '../arxiv/paper.ts';
 import type { PaperSummary } from './types.ts';
 
 /*
@@ -39,7 +40,5 @@ export function extractiveSummary(input: ExtractiveInput): PaperSummary {
 /** Sentences by Unicode rules (Intl.Segmenter), so "e.g." and decimals do not end one in most cases. */
 export function splitSentences(text: string): string[] {
   const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
-  return Array.from(segmenter.segment(text.replace(/\s+/g, ' ').trim()), (s) => s.segment.trim()).filter(
-    Boolean,
-  );
+  return Array.from(segmenter.segment(normalizeWhitespace(text)), (s) => s.segment.trim()).filter(Boolean);
 }

@@ -1,4 +1,4 @@
-import { absUrlFor, versionedId } from '../../arxiv/paper.ts';
+import { absUrlFor, normalizeWhitespace, versionedId } from '../../arxiv/paper.ts';
 import type { PaperSummary } from '../../summarize/types.ts';
 import type { Digest } from '../digest.ts';
 import type { RankedPaper } from '../listing-index.ts';
@@ -73,7 +73,7 @@ function renderPaper(
 /** The summary in a `<details>` block: the TL;DR visible in `<summary>`, the structured body inside. */
 function renderSummary(summary: PaperSummary): string[] {
   const label = summary.source === 'model' ? 'AI summary' : 'Summary (from the abstract)';
-  const tldr = summary.tldr ? ` ${htmlText(summary.tldr.replace(/\s+/g, ' ').trim())}` : '';
+  const tldr = summary.tldr ? ` ${htmlText(normalizeWhitespace(summary.tldr))}` : '';
   const lines = ['<details>', `<summary><strong>${label}:</strong>${tldr}</summary>`, ''];
   // The blank lines around the body let GitHub read Markdown inside the HTML block.
   for (const block of parseSummaryBody(summary.body ?? '')) lines.push(...renderBlock(block), '');
