@@ -1,7 +1,7 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from '../../src/log.ts';
 
-/** Bolt's logger interface on top of the project's pino logger; Bolt's lines are tagged `slack: bolt`. */
+/** Bolt's logger interface on top of the project's pino logger; Bolt's lines carry `component: slack-bolt`. */
 export function boltLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'slack-bolt' });
   const line = (parts: unknown[]): string =>
