@@ -30,7 +30,7 @@ export interface MessageRef {
 // and escape every piece of text, since all of it may come from arXiv, a user or a model.
 // ---------------------------------------------------------------------------------------------------------
 
-/** A run of plain text, optionally bold or a link. Never interpreted as markup by an adapter. */
+/** A run of plain text, optionally styled (bold, italic, code) or a link. Never interpreted as markup by an adapter. */
 export interface Span {
   text: string;
   bold?: boolean;
