@@ -197,7 +197,8 @@ export function queryFromConfig(
   return assemble(parsed, 'config.json has no "keywords": add at least one keyword to look for');
 }
 
-function formatTerm(term: QueryTerm): string {
+/** A term as a query writes it: quoted when exact, without the exclusion mark. */
+export function formatTerm(term: QueryTerm): string {
   return term.exact ? `"${term.text}"` : term.text;
 }
 

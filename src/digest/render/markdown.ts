@@ -2,6 +2,7 @@ import { absUrlFor, normalizeWhitespace, versionedId } from '../../arxiv/paper.t
 import type { PaperSummary } from '../../summarize/types.ts';
 import type { Digest } from '../digest.ts';
 import type { RankedPaper } from '../listing-index.ts';
+import { formatTerm, type QueryTerm } from '../query.ts';
 import { escapeHtml, escapeMarkdownInline, guardLineStart, neutralizeMentions } from './escape.ts';
 import { authorList, cutAtWord, paperDate, utcMinute } from './fields.ts';
 import { type Block, parseSummaryBody, type Span } from './summary-body.ts';
@@ -43,8 +44,8 @@ export function renderMarkdown(digest: Digest, options: MarkdownOptions = {}): s
   return `${lines.join('\n')}\n`;
 }
 
-function termList(terms: Digest['query']['terms']): string {
-  return terms.map((term) => (term.exact ? `"${term.text}"` : term.text)).join(', ');
+function termList(terms: readonly QueryTerm[]): string {
+  return terms.map(formatTerm).join(', ');
 }
 
 function renderPaper(
