@@ -58,11 +58,15 @@ export async function handleReaction(
       await services.messages.releaseSummary(thread.target, thread.id, id.id);
       return 'no-paper';
     }
+    // A process that died after posting, before marking it, left the summary in the thread: find it.
+    const idempotencyKey = `${thread.target}|${thread.id}|summary|${paper.id}`;
+    if (await adapter.findPosted(thread.target, idempotencyKey, thread)) {
+      await services.messages.summaryPosted(thread.target, thread.id, id.id);
+      return 'already-posted';
+    }
     const summary = await services.engine.summarizer.summarize(paper);
-    const ref = await adapter.post(thread.target, summaryMessage(paper, summary), {
-      thread,
-      idempotencyKey: `${thread.target}|${thread.id}|summary|${paper.id}`,
-    });
+    const ref = await adapter.post(thread.target, summaryMessage(paper, summary), { thread, idempotencyKey });
+    await services.messages.summaryPosted(thread.target, thread.id, id.id);
     await services.messages.record(ref, { paperId: paper.id, version: paper.version, kind: 'summary' });
     return 'posted';
   } catch (error) {

@@ -17,6 +17,11 @@ export interface PostedMessage {
 const KEEP_MS = 90 * 24 * 60 * 60 * 1000;
 /** How long a "summary posted in this thread" mark is kept; a reaction after that posts it again. */
 const SUMMARY_MARK_MS = 90 * 24 * 60 * 60 * 1000;
+/**
+ * How long a claim lasts before its summary is posted: a process that dies while summarizing must not keep
+ * the thread from ever getting one. Long enough for a model's slowest answer with its retries.
+ */
+const SUMMARY_CLAIM_MS = 10 * 60 * 1000;
 
 export class MessageRepository {
   readonly #keyv: Keyv<PostedMessage>;
@@ -46,9 +51,24 @@ export class MessageRepository {
     );
   }
 
-  /** Claims the right to post a paper's summary in a thread: true for exactly one caller, ever. */
+  /**
+   * Claims the right to post a paper's summary in a thread: true for exactly one caller at a time. The claim
+   * lapses after 10 minutes unless `summaryPosted` makes it a lasting mark.
+   */
   async claimSummary(target: string, threadId: string, paperId: string): Promise<boolean> {
-    return this.#summaries.add(key(target, threadId, paperId), new Date().toISOString(), SUMMARY_MARK_MS);
+    return this.#summaries.add(key(target, threadId, paperId), 'claimed', SUMMARY_CLAIM_MS);
+  }
+
+  /** Marks the summary as posted in the thread, so no later reaction posts it again. */
+  async summaryPosted(target: string, threadId: string, paperId: string): Promise<void> {
+    const held = await this.#summaries.getVersioned(key(target, threadId, paperId));
+    if (held)
+      await this.#summaries.setIfVersion(
+        key(target, threadId, paperId),
+        'posted',
+        held.version,
+        SUMMARY_MARK_MS,
+      );
   }
 
   /** Gives a claim back when the summary could not be posted, so the next reaction tries again. */

@@ -185,6 +185,26 @@ describe('the bot on the memory adapter', () => {
     expect(text(summaries[0]?.message ?? { blocks: [], text: '' })).toContain('Tokenizer-Free Translation');
   });
 
+  it('does not repeat a summary that a process posted just before it died, unmarked', async () => {
+    const subscription = await world.bot.subscriptions.get(TEST_CHANNEL);
+    await world.bot.deliverScheduled(subscription ? [subscription] : []);
+    const paperPost = world.chat.postsTo(TEST_CHANNEL)[1];
+    if (!paperPost?.ref.threadId) throw new Error('no paper posted');
+    const thread = { target: TEST_CHANNEL, id: paperPost.ref.threadId };
+    // What the dead process left: the summary in the thread, under its idempotency key, and no mark.
+    await world.chat.post(
+      TEST_CHANNEL,
+      { text: 'summary', blocks: [] },
+      {
+        thread,
+        idempotencyKey: `${TEST_CHANNEL}|${thread.id}|summary|2602.01003`,
+      },
+    );
+    const before = world.chat.posts.length;
+    await world.chat.react(paperPost.ref, { emoji: 'memo' });
+    expect(world.chat.posts.length).toBe(before);
+  });
+
   it('posts a summary for a reaction on any message holding an arXiv link', async () => {
     const message = world.chat.addMessage(TEST_CHANNEL, 'Have you seen https://arxiv.org/abs/2602.01002 ?', {
       user: 'test:@someone',
