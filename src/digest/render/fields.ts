@@ -1,4 +1,5 @@
 import type { Paper } from '../../arxiv/paper.ts';
+import type { PaperSummary } from '../../summarize/types.ts';
 
 /**
  * The text of a paper's fields as every renderer shows them, before each escapes it for its markup.
@@ -24,6 +25,11 @@ export function authorList(paper: Paper, max: number): string {
 /** The date shown for a paper: when version 1 was submitted, else when it was announced, else null. */
 export function paperDate(paper: Paper): string | null {
   return paper.published?.slice(0, 10) ?? paper.announced;
+}
+
+/** What a summary is called, which says whether a model wrote it or it was cut from the abstract. */
+export function summaryLabel(summary: PaperSummary): string {
+  return summary.source === 'model' ? 'AI summary' : 'Summary (from the abstract)';
 }
 
 /** `2024-11-28 14:47 UTC` for an ISO timestamp. */

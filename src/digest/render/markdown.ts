@@ -4,7 +4,7 @@ import type { Digest } from '../digest.ts';
 import type { RankedPaper } from '../listing-index.ts';
 import { formatTerm, type QueryTerm } from '../query.ts';
 import { escapeHtml, escapeMarkdownInline, guardLineStart, neutralizeMentions } from './escape.ts';
-import { authorList, cutAtWord, paperDate, utcMinute } from './fields.ts';
+import { authorList, cutAtWord, paperDate, summaryLabel, utcMinute } from './fields.ts';
 import { type Block, parseSummaryBody, type Span } from './summary-body.ts';
 
 export interface MarkdownOptions {
@@ -73,9 +73,8 @@ function renderPaper(
 
 /** The summary in a `<details>` block: the TL;DR visible in `<summary>`, the structured body inside. */
 function renderSummary(summary: PaperSummary): string[] {
-  const label = summary.source === 'model' ? 'AI summary' : 'Summary (from the abstract)';
   const tldr = summary.tldr ? ` ${htmlText(normalizeWhitespace(summary.tldr))}` : '';
-  const lines = ['<details>', `<summary><strong>${label}:</strong>${tldr}</summary>`, ''];
+  const lines = ['<details>', `<summary><strong>${summaryLabel(summary)}:</strong>${tldr}</summary>`, ''];
   // The blank lines around the body let GitHub read Markdown inside the HTML block.
   for (const block of parseSummaryBody(summary.body ?? '')) lines.push(...renderBlock(block), '');
   if (summary.model) lines.push(`<sub>${htmlText(summary.model)}</sub>`, '');

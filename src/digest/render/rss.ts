@@ -3,7 +3,7 @@ import type { PaperSummary } from '../../summarize/types.ts';
 import type { Digest } from '../digest.ts';
 import type { RankedPaper } from '../listing-index.ts';
 import { escapeHtml, escapeXml } from './escape.ts';
-import { authorList, cutAtWord } from './fields.ts';
+import { authorList, cutAtWord, summaryLabel } from './fields.ts';
 import { type Block, parseSummaryBody, type Span } from './summary-body.ts';
 
 export interface RssChannel {
@@ -107,8 +107,7 @@ function describe(ranked: RankedPaper, options: RssOptions): string {
 }
 
 function summaryHtml(summary: PaperSummary): string[] {
-  const label = summary.source === 'model' ? 'AI summary' : 'Summary (from the abstract)';
-  const parts = [`<h4>${label}</h4>`];
+  const parts = [`<h4>${summaryLabel(summary)}</h4>`];
   if (summary.tldr) parts.push(`<p><strong>TL;DR:</strong> ${escapeHtml(summary.tldr)}</p>`);
   for (const block of parseSummaryBody(summary.body ?? '')) parts.push(blockHtml(block));
   if (summary.model) parts.push(`<p><small>${escapeHtml(summary.model)}</small></p>`);
