@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import type { StoredData } from 'keyv';
 import pg, { type Pool, type QueryResult, type QueryResultRow } from 'pg';
 import { ExternalError, UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import type { AtomicStoreAdapter, StoreBackend, Versioned } from './store.ts';
+import type { StoreBackend, Versioned } from './store.ts';
+import { type KeyTable, KeyvTable } from './table.ts';
 import { reason, redactUrl } from './url.ts';
 
 /*
@@ -93,7 +92,7 @@ const SQL = {
 } as const;
 
 /** The shared pool and the table's statements, used by every namespace's adapter. */
-class PostgresDatabase {
+class PostgresDatabase implements KeyTable {
   readonly description: string;
   readonly #pool: Pool;
   readonly #sweepIntervalMs: number;
@@ -286,96 +285,10 @@ export async function openPostgresBackend(
   const database = new PostgresDatabase(pool, description, options.sweepIntervalMs ?? 60_000);
   return {
     description,
-    createAdapter: () => new KeyvPostgresAtomic(database),
+    createAdapter: () => new KeyvTable(database, { dialect: 'postgres', url: description }),
     ping: () => database.ping(),
     close: () => database.close(),
   };
-}
-
-/**
- * A Keyv store adapter over a PostgresDatabase, with the atomic primitives of AtomicStoreAdapter.
- * Keyv sets `namespace`; `clear()` and `iterator()` stay inside it, found by Keyv's "<namespace>:" key
- * prefix. `disconnect()` detaches this adapter (later calls throw) and leaves the pool to the others.
- */
-class KeyvPostgresAtomic extends EventEmitter implements AtomicStoreAdapter {
-  /** Keyv reads `dialect` to know the adapter can iterate. */
-  readonly opts: { dialect: 'postgres'; url: string };
-  namespace?: string | undefined;
-  readonly #database: PostgresDatabase;
-  #connected = true;
-
-  constructor(database: PostgresDatabase) {
-    super();
-    this.#database = database;
-    this.opts = { dialect: 'postgres', url: database.description };
-  }
-
-  async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    return (await this.#db().get(key)) as Value | undefined;
-  }
-
-  async getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
-    return (await this.#db().getMany(keys)) as Array<Value | undefined>;
-  }
-
-  async has(key: string): Promise<boolean> {
-    return this.#db().has(key);
-  }
-
-  async hasMany(keys: string[]): Promise<boolean[]> {
-    return (await this.#db().getMany(keys)).map((value) => value !== undefined);
-  }
-
-  async set(key: string, value: unknown, ttl?: number): Promise<void> {
-    await this.#db().set(key, value, ttl);
-  }
-
-  /** Keyv returns what this returns as its own setMany result: one `true` per entry. */
-  async setMany(entries: Array<{ key: string; value: unknown; ttl?: number }>): Promise<boolean[]> {
-    await this.#db().setMany(entries);
-    return entries.map(() => true);
-  }
-
-  async delete(key: string): Promise<boolean> {
-    return this.#db().delete(key);
-  }
-
-  async deleteMany(keys: string[]): Promise<boolean> {
-    return this.#db().deleteMany(keys);
-  }
-
-  async clear(): Promise<void> {
-    await this.#db().clear(this.namespace);
-  }
-
-  async *iterator(namespace?: string): AsyncGenerator<[string, string], void> {
-    yield* this.#db().entries(namespace);
-  }
-
-  async add(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    return this.#db().add(key, value, ttlMs);
-  }
-
-  async getVersioned(key: string): Promise<Versioned<string> | undefined> {
-    return this.#db().getVersioned(key);
-  }
-
-  async setIfVersion(key: string, value: string, version: string, ttlMs?: number): Promise<boolean> {
-    return this.#db().setIfVersion(key, value, version, ttlMs);
-  }
-
-  async deleteIfVersion(key: string, version: string): Promise<boolean> {
-    return this.#db().deleteIfVersion(key, version);
-  }
-
-  async disconnect(): Promise<void> {
-    this.#connected = false;
-  }
-
-  #db(): PostgresDatabase {
-    if (!this.#connected) throw new Error(`This Keyv adapter of ${this.opts.url} was disconnected.`);
-    return this.#database;
-  }
 }
 
 /** The TTL as the bigint the statements take (whole milliseconds, rounded up), or null for none. */

@@ -1,11 +1,10 @@
-import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { StoredData } from 'keyv';
 import { ExternalError, UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import type { AtomicStoreAdapter, Versioned } from './store.ts';
+import type { Versioned } from './store.ts';
+import { type KeyTable, KeyvTable } from './table.ts';
 
 /*
  * The embedded store: one SQLite file through Node's built-in node:sqlite, exposed as a Keyv store adapter.
@@ -83,7 +82,7 @@ const SQL = {
 type Statements = { [name in keyof typeof SQL]: StatementSync };
 
 /** One SQLite database shared by any number of KeyvSqlite adapters (one per namespace). */
-export class SqliteDatabase {
+export class SqliteDatabase implements KeyTable {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #statements: Statements;
@@ -143,11 +142,6 @@ export class SqliteDatabase {
 
   has(key: string): boolean {
     return this.#guard(() => this.#statements.has.get({ key, now: Date.now() }) !== undefined);
-  }
-
-  hasMany(keys: string[]): boolean[] {
-    const values = this.getMany(keys);
-    return values.map((value) => value !== undefined);
   }
 
   set(key: string, value: unknown, ttlMs?: number): void {
@@ -272,90 +266,10 @@ export class SqliteDatabase {
   }
 }
 
-/**
- * A Keyv store adapter over a SqliteDatabase, with the atomic primitives of AtomicStoreAdapter.
- * Keyv sets `namespace`; `clear()` and `iterator()` stay inside it, found by Keyv's "<namespace>:" key prefix
- * (so Keyv's `useKeyPrefix` must stay on, as it is by default). The database belongs to whoever opened
- * it: `disconnect()` detaches this adapter (later calls throw) and leaves the database open for the others.
- */
-export class KeyvSqlite extends EventEmitter implements AtomicStoreAdapter {
-  /** Keyv reads `dialect` to know the adapter can iterate. */
-  readonly opts: { dialect: 'sqlite'; url: string };
-  namespace?: string | undefined;
-  readonly #database: SqliteDatabase;
-  #connected = true;
-
+/** The Keyv store adapter of a SqliteDatabase (see KeyvTable); make one per namespace. */
+export class KeyvSqlite extends KeyvTable {
   constructor(database: SqliteDatabase) {
-    super();
-    this.#database = database;
-    this.opts = { dialect: 'sqlite', url: `sqlite://${database.path}` };
-  }
-
-  async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    return this.#db().get(key) as Value | undefined;
-  }
-
-  async getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
-    return this.#db().getMany(keys) as Array<Value | undefined>;
-  }
-
-  async has(key: string): Promise<boolean> {
-    return this.#db().has(key);
-  }
-
-  async hasMany(keys: string[]): Promise<boolean[]> {
-    return this.#db().hasMany(keys);
-  }
-
-  async set(key: string, value: unknown, ttl?: number): Promise<void> {
-    this.#db().set(key, value, ttl);
-  }
-
-  /** Keyv returns what this returns as its own setMany result: one `true` per entry. */
-  async setMany(entries: Array<{ key: string; value: unknown; ttl?: number }>): Promise<boolean[]> {
-    this.#db().setMany(entries);
-    return entries.map(() => true);
-  }
-
-  async delete(key: string): Promise<boolean> {
-    return this.#db().delete(key);
-  }
-
-  async deleteMany(keys: string[]): Promise<boolean> {
-    return this.#db().deleteMany(keys);
-  }
-
-  async clear(): Promise<void> {
-    this.#db().clear(this.namespace);
-  }
-
-  async *iterator(namespace?: string): AsyncGenerator<[string, string], void> {
-    yield* this.#db().entries(namespace);
-  }
-
-  async add(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    return this.#db().add(key, value, ttlMs);
-  }
-
-  async getVersioned(key: string): Promise<Versioned<string> | undefined> {
-    return this.#db().getVersioned(key);
-  }
-
-  async setIfVersion(key: string, value: string, version: string, ttlMs?: number): Promise<boolean> {
-    return this.#db().setIfVersion(key, value, version, ttlMs);
-  }
-
-  async deleteIfVersion(key: string, version: string): Promise<boolean> {
-    return this.#db().deleteIfVersion(key, version);
-  }
-
-  async disconnect(): Promise<void> {
-    this.#connected = false;
-  }
-
-  #db(): SqliteDatabase {
-    if (!this.#connected) throw new Error(`This Keyv adapter of ${this.opts.url} was disconnected.`);
-    return this.#database;
+    super(database, { dialect: 'sqlite', url: `sqlite://${database.path}` });
   }
 }
 
