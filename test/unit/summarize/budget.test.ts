@@ -31,6 +31,13 @@ describe('trimToTokens', () => {
     expect(trimmed).toBe('First sentence here. Second sentence follows. […]');
     expect(estimateTokens(trimmed)).toBeLessThanOrEqual(14);
   });
+
+  it('counts CJK text as estimateTokens does, a token a character', () => {
+    const trimmed = trimToTokens('稀疏路由的方法。'.repeat(50), 100);
+    expect(trimmed.endsWith('。 […]')).toBe(true);
+    expect(estimateTokens(trimmed)).toBeLessThanOrEqual(100);
+    expect(estimateTokens(trimmed)).toBeGreaterThan(90);
+  });
 });
 
 describe('fitToBudget', () => {
