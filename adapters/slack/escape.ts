@@ -28,9 +28,14 @@ export function cleanLine(text: string): string {
   return cleanText(text).replace(/\s+/g, ' ').trim();
 }
 
+/** `&`, `<` and `>` as the entities Slack shows as the characters themselves. */
+function escapeEntities(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Untrusted text for a mrkdwn field or a fallback `text`: cleaned and `&`, `<`, `>` escaped. */
 export function escapeMrkdwn(text: string): string {
-  return cleanText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeEntities(cleanText(text));
 }
 
 /**
@@ -46,7 +51,7 @@ export function linkTarget(url: string): string | null {
     return null;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  return parsed.href.replace(/\|/g, '%7C').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeEntities(parsed.href.replace(/\|/g, '%7C'));
 }
 
 /** Top-level domains common enough that `name.tld` in a label reads as a web address. */
