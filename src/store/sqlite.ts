@@ -5,6 +5,7 @@ import { ExternalError, UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { Versioned } from './store.ts';
 import { type KeyTable, KeyvTable } from './table.ts';
+import { reason } from './url.ts';
 
 /*
  * The embedded store: one SQLite file through Node's built-in node:sqlite, exposed as a Keyv store adapter.
@@ -320,11 +321,6 @@ function sqliteCode(error: unknown): number | undefined {
     return undefined;
   const errcode = (error as { errcode?: unknown }).errcode;
   return typeof errcode === 'number' ? errcode & 0xff : undefined;
-}
-
-/** node:sqlite's message is SQLite's detailed one ("no such column: expires"), not just the code's name. */
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function expiry(now: number, ttlMs: number | undefined): number | null {
