@@ -98,14 +98,18 @@ function termKey(term: QueryTerm): string {
   return `${term.exact ? '=' : '~'}${term.text.toLowerCase()}`;
 }
 
-/** Assembles a query from parsed terms: drops repeats, rejects contradictions and empty or oversized queries. */
-function assemble(parsed: readonly ParsedTerm[], noTermsProblem: string): KeywordQuery {
-  if (parsed.length > QUERY_LIMITS.maxTerms) {
+function checkTermCount(count: number): void {
+  if (count > QUERY_LIMITS.maxTerms) {
     throw invalid(
-      `The query has ${parsed.length} terms; the limit is ${QUERY_LIMITS.maxTerms}`,
+      `The query has ${count} terms; the limit is ${QUERY_LIMITS.maxTerms}`,
       'Keep the terms that matter most.',
     );
   }
+}
+
+/** Assembles a query from parsed terms: drops repeats, rejects contradictions and empty or oversized queries. */
+function assemble(parsed: readonly ParsedTerm[], noTermsProblem: string): KeywordQuery {
+  checkTermCount(parsed.length);
   const terms = new Map<string, QueryTerm>();
   const exclude = new Map<string, QueryTerm>();
   for (const { text, exact, excluded } of parsed) {
@@ -149,12 +153,8 @@ function splitTerms(text: string): string[] {
 export function parseKeywordQuery(text: string): KeywordQuery {
   if (text.trim() === '') throw invalid('The query is empty');
   const pieces = splitTerms(text);
-  if (pieces.length > QUERY_LIMITS.maxTerms) {
-    throw invalid(
-      `The query has ${pieces.length} terms; the limit is ${QUERY_LIMITS.maxTerms}`,
-      'Keep the terms that matter most.',
-    );
-  }
+  // Before the terms are parsed, so that an oversized query is refused as such, whatever else is wrong in it.
+  checkTermCount(pieces.length);
   const parsed = pieces.map((piece, index) => {
     const raw = piece.trim();
     const label = `Term ${index + 1}`;
