@@ -27,6 +27,7 @@
  * when every part is there, and posting it again posts only the parts that are missing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { ExternalError, isAppError, UserError } from '../../src/errors.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
@@ -159,10 +160,6 @@ function answerLost(error: unknown): boolean {
 function platformError(error: unknown): string | null {
   const e = error as { code?: string; data?: { error?: string } };
   return e?.code === webApi.ErrorCode.PlatformError ? (e.data?.error ?? null) : null;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export class SlackAdapter implements ChatAdapter {
