@@ -29,54 +29,52 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s;
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? silentLogger;
-  const shared = await openSharedBackend(url.trim(), logger);
-  if (shared) {
-    logger.info({ store: shared.description }, 'store opened');
-    return createStore(shared);
+  const backend = await openBackend(url.trim(), options.cwd ?? process.cwd(), logger);
+  logger.info({ store: backend.description }, 'store opened');
+  return createStore(backend);
+}
+
+/**
+ * The backend of the URL's scheme. The Redis and Postgres clients are imported here only, so a SQLite run
+ * does not pay the fifth of a second they take to load.
+ */
+async function openBackend(url: string, cwd: string, logger: Logger): Promise<StoreBackend> {
+  const [, scheme = '', rest = ''] = SCHEME.exec(url) ?? [];
+  switch (scheme.toLowerCase()) {
+    case 'sqlite':
+      return sqliteBackend(redactUrl(url), sqlitePath(rest, cwd), logger);
+    case 'redis':
+    case 'rediss':
+      return (await import('./redis.ts')).openRedisBackend(url, { logger });
+    case 'postgres':
+    case 'postgresql':
+      return (await import('./postgres.ts')).openPostgresBackend(url, { logger });
+    default:
+      throw new UserError(
+        'CONFIG_INVALID',
+        `store.url (STORE_URL) "${redactUrl(url)}" is not a supported store URL. Use ${SUPPORTED}.`,
+      );
   }
-  const description = redactUrl(url.trim());
-  const path = sqlitePath(url.trim(), options.cwd ?? process.cwd());
+}
+
+function sqliteBackend(description: string, path: string, logger: Logger): StoreBackend {
   const database = new SqliteDatabase(path, { logger });
-  logger.info({ store: description }, 'store opened');
-  return createStore({
+  return {
     description,
     createAdapter: () => new KeyvSqlite(database),
     ping: async () => database.ping(),
     close: async () => database.close(),
-  });
+  };
 }
 
-/**
- * A Redis or Postgres backend for those schemes, undefined for any other. Their clients are imported here
- * only, so a SQLite run does not pay the fifth of a second they take to load.
- */
-async function openSharedBackend(url: string, logger: Logger): Promise<StoreBackend | undefined> {
-  const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
-  if (scheme === 'redis' || scheme === 'rediss') {
-    return (await import('./redis.ts')).openRedisBackend(url, { logger });
+/** The file named after sqlite://, relative to `cwd` unless absolute, or the in-memory database. */
+function sqlitePath(rest: string, cwd: string): string {
+  if (rest === MEMORY_PATH) return MEMORY_PATH;
+  if (rest === '') {
+    throw new UserError(
+      'CONFIG_INVALID',
+      `store.url (STORE_URL) "sqlite://" needs a file path: use ${SUPPORTED}.`,
+    );
   }
-  if (scheme === 'postgres' || scheme === 'postgresql') {
-    return (await import('./postgres.ts')).openPostgresBackend(url, { logger });
-  }
-  return undefined;
-}
-
-function sqlitePath(url: string, cwd: string): string {
-  const match = SCHEME.exec(url);
-  const scheme = match?.[1]?.toLowerCase();
-  const rest = match?.[2] ?? '';
-  if (scheme === 'sqlite') {
-    if (rest === MEMORY_PATH) return MEMORY_PATH;
-    if (rest === '') {
-      throw new UserError(
-        'CONFIG_INVALID',
-        `store.url (STORE_URL) "sqlite://" needs a file path: use ${SUPPORTED}.`,
-      );
-    }
-    return resolve(cwd, rest);
-  }
-  throw new UserError(
-    'CONFIG_INVALID',
-    `store.url (STORE_URL) "${redactUrl(url)}" is not a supported store URL. Use ${SUPPORTED}.`,
-  );
+  return resolve(cwd, rest);
 }
