@@ -111,6 +111,8 @@ interface SlackHistoryMessage extends StoredMessage {
 }
 
 const METADATA_EVENT = 'arxiv_digest_post';
+/** The bot's name in `/invite` hints until auth.test has told the real one. */
+const DEFAULT_BOT_NAME = 'arxiv-digest';
 const DEFAULT_API_URL = 'https://slack.com/api/';
 /** Slack's error codes for a conversation the bot cannot use: it is not a member, or cannot see it. */
 const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'cannot_dm_bot']);
@@ -126,17 +128,14 @@ const BAD_TOKEN = new Set([
 const REMEMBERED_KEYS = 10_000;
 const HISTORY_PAGE = 200;
 
-/** A post or a read failed because the bot is not in the channel (or cannot see it). */
+/** A post or a read failed because the bot is not in the channel (or cannot see it); `detail` is Slack's code. */
 export class NotInChannelError extends ExternalError {
-  readonly slackError: string;
-
-  constructor(slackError: string, botName: string, options: { cause?: unknown; detail?: string }) {
+  constructor(slackError: string, botName: string, cause: unknown) {
     super(
       'PLATFORM_HTTP',
       `I am not a member of that channel, so I cannot post there. Invite me with /invite @${botName} and try again.`,
-      { ...options, retryable: false },
+      { cause, detail: slackError, retryable: false },
     );
-    this.slackError = slackError;
   }
 }
 
@@ -239,6 +238,10 @@ export class SlackAdapter implements ChatAdapter {
       timeout: this.#requestTimeoutMs,
     });
     this.requestListener = (request, response) => this.#onHttpRequest(request, response);
+  }
+
+  get #botName(): string {
+    return this.#identity?.botName ?? DEFAULT_BOT_NAME;
   }
 
   /** Socket Mode (an app token was given) or HTTP mode. */
@@ -421,7 +424,7 @@ export class SlackAdapter implements ChatAdapter {
         teamName: result.team ?? result.team_id,
         botUserId: result.user_id,
         botId: result.bot_id,
-        botName: result.user ?? 'arxiv-digest',
+        botName: result.user ?? DEFAULT_BOT_NAME,
       };
     } catch (error) {
       if (isAppError(error)) throw error;
@@ -735,12 +738,9 @@ export class SlackAdapter implements ChatAdapter {
     if (code !== null && NOT_IN_CHANNEL.has(code)) {
       this.#logger.warn(
         { target, channel, error: code },
-        `cannot post to ${target}: the bot is not a member of the channel (${code}); invite it with /invite @${this.#identity?.botName ?? 'arxiv-digest'}`,
+        `cannot post to ${target}: the bot is not a member of the channel (${code}); invite it with /invite @${this.#botName}`,
       );
-      return new NotInChannelError(code, this.#identity?.botName ?? 'arxiv-digest', {
-        cause: error,
-        detail: code,
-      });
+      return new NotInChannelError(code, this.#botName, error);
     }
     if (code !== null && !BAD_TOKEN.has(code) && code !== 'ratelimited') {
       // Slack refused what we sent (invalid_blocks, msg_too_long, …): a bug here, with Slack's explanation.
@@ -949,10 +949,7 @@ export class SlackAdapter implements ChatAdapter {
       const code = platformError(error);
       if (code !== null && NOT_IN_CHANNEL.has(code)) {
         this.#logger.warn({ channel, error: code }, `cannot list the members of ${channel} (${code})`);
-        throw new NotInChannelError(code, this.#identity?.botName ?? 'arxiv-digest', {
-          cause: error,
-          detail: code,
-        });
+        throw new NotInChannelError(code, this.#botName, error);
       }
       throw this.#external(error, 'check who may change this channel');
     }
