@@ -263,24 +263,28 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 }
 
+/** Why the address cannot be listened on, for the errors a person fixes by choosing another address. */
+const LISTEN_FAILURES: Record<string, string> = {
+  EADDRINUSE: 'is already in use',
+  EACCES: 'needs privileges this process does not have',
+  EADDRNOTAVAIL: 'is not an address of this machine',
+};
+
 function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
-        const why =
-          error.code === 'EADDRINUSE'
-            ? 'is already in use'
-            : error.code === 'EACCES'
-              ? 'needs privileges this process does not have'
-              : 'is not an address of this machine';
-        reject(
-          new UserError(
-            'CONFIG_INVALID',
-            `The HTTP server cannot listen on ${host}:${port}: the address ${why}. Set http.host and http.port in config.json (or PORT) to a free address.`,
-            { cause: error },
-          ),
-        );
-      } else reject(error);
+      const why = LISTEN_FAILURES[error.code ?? ''];
+      if (why === undefined) {
+        reject(error);
+        return;
+      }
+      reject(
+        new UserError(
+          'CONFIG_INVALID',
+          `The HTTP server cannot listen on ${host}:${port}: the address ${why}. Set http.host and http.port in config.json (or HTTP_HOST and PORT) to a free address.`,
+          { cause: error },
+        ),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {
