@@ -448,7 +448,7 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 
-  #buildApp(identity: Identity, handlers: InboundHandlers): App {
+  #buildApp(identity: Identity, handlers: InboundHandlers): void {
     const logger = boltLogger(this.#logger);
     if (this.#appToken) {
       this.#socket = new SocketModeReceiver({
@@ -481,7 +481,6 @@ export class SlackAdapter implements ChatAdapter {
       },
     });
     this.#register(app, handlers);
-    return app;
   }
 
   #watchSocket(receiver: SocketModeReceiver): void {
