@@ -23,6 +23,7 @@ import type {
   UserId,
   Visibility,
 } from '../../adapters/types.ts';
+import { isUserTarget } from '../../src/bot/adapters.ts';
 import { ExternalError } from '../../src/errors.ts';
 
 export const TEST_CHANNEL: TargetId = 'test:c1';
@@ -350,10 +351,6 @@ function injectedError(): ExternalError {
 
 function rootOf(message: MessageRef): string {
   return message.threadId ?? message.id;
-}
-
-function isUserTarget(target: TargetId): boolean {
-  return target.startsWith('test:@');
 }
 
 function keyOf(a: string, b: string): string {
