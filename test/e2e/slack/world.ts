@@ -8,8 +8,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { channelTarget, userTarget } from '../../../adapters/slack/ids.ts';
 import { SlackAdapter, type SlackAdapterOptions } from '../../../adapters/slack/slack-adapter.ts';
 import type { TargetId } from '../../../adapters/types.ts';
@@ -24,6 +22,7 @@ import type { Store } from '../../../src/store/store.ts';
 import { type FakeArxiv, type FeedPaper, rssItemXml, startFakeArxiv } from '../../fakes/arxiv-server.ts';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../fakes/openai-server.ts';
 import { type FakeChannel, type FakeMessage, FakeSlack, type FakeUser } from '../../fakes/slack-server.ts';
+import { type LogLines, recordingLogger } from '../../integration/slack/harness.ts';
 
 const LISTING = readFileSync(resolve(import.meta.dirname, '../../fixtures/arxiv/listing.rss.xml'), 'utf8');
 /** The papers of LISTING that the seeded terms match, best first (as the core ranks them). */
@@ -35,19 +34,6 @@ export function listingWith(...papers: FeedPaper[]): string {
 
 const API_KEY = 'sk-e2e';
 export const MODEL = 'fake-model';
-
-/** Log lines as objects, for waiting on what the bot did and asserting on it. */
-export class LogLines extends Writable {
-  readonly lines: Array<Record<string, unknown>> = [];
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    for (const line of chunk.toString('utf8').split('\n'))
-      if (line.trim() !== '') this.lines.push(JSON.parse(line));
-    callback();
-  }
-  withMessage(msg: string): Array<Record<string, unknown>> {
-    return this.lines.filter((line) => line.msg === msg);
-  }
-}
 
 export interface BootOptions {
   /** Overrides of the adapter's options (the Web API URL of a proxy, pacing, retries). */
@@ -199,8 +185,7 @@ export async function slackWorld(options: WorldOptions = {}): Promise<SlackWorld
   const channel = channelTarget(fake.teamId, papers.id);
   const configInput = worldConfig(arxiv, openai, channel, options.config ?? {});
   const dir = mkdtempSync(join(tmpdir(), 'arxiv-digest-slack-e2e-'));
-  const logs = new LogLines();
-  const logger = pino({ level: 'debug' }, logs);
+  const { logger, logs } = recordingLogger();
   const running = new Set<RunningBot>();
 
   const spec = (holder?: string): BotSpec => ({

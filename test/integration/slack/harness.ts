@@ -1,15 +1,16 @@
 /**
  * Shared set-up for the Slack adapter's socket tests: a fake Slack with a workspace, an adapter pointed at
- * it, handlers that record what the adapter hands over, and a logger whose lines can be read.
+ * it, handlers that record what the adapter hands over, and a logger whose lines can be read (also the
+ * Slack end-to-end world's).
  */
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { channelTarget, userTarget } from '../../../adapters/slack/ids.ts';
 import { SlackAdapter, type SlackAdapterOptions } from '../../../adapters/slack/slack-adapter.ts';
 import type { CommandEvent, InboundHandlers, ReactionEvent } from '../../../adapters/types.ts';
-import type { Logger } from '../../../src/log.ts';
+import { createLogger, type Logger } from '../../../src/log.ts';
 import { type FakeChannel, FakeSlack, type FakeUser } from '../../fakes/slack-server.ts';
 
+/** Log lines as objects, for waiting on what the adapter or the bot did and asserting on it. */
 export class LogLines extends Writable {
   readonly lines: Array<Record<string, unknown>> = [];
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
@@ -20,11 +21,15 @@ export class LogLines extends Writable {
   messages(): string[] {
     return this.lines.map((line) => String(line.msg));
   }
+  withMessage(msg: string): Array<Record<string, unknown>> {
+    return this.lines.filter((line) => line.msg === msg);
+  }
 }
 
-function recordingLogger(): { logger: Logger; logs: LogLines } {
+/** A logger set up as the bot's own (src/log.ts, redaction included), at debug level, into `logs`. */
+export function recordingLogger(): { logger: Logger; logs: LogLines } {
   const logs = new LogLines();
-  return { logger: pino({ level: 'debug' }, logs), logs };
+  return { logger: createLogger({ level: 'debug', destination: logs }), logs };
 }
 
 export class Inbox implements InboundHandlers {
