@@ -94,7 +94,7 @@ const ANNOUNCEMENT: DailySchedule = { time: '20:00', timeZone: EASTERN };
  * day is an announcement evening: the feed recorded on Thanksgiving 2024 (a listed Thursday) still carries
  * that Thursday's listing, released on Wednesday evening. Listed Fridays therefore change nothing.
  */
-export const ARXIV_HOLIDAYS: ReadonlySet<string> = new Set([
+const ARXIV_HOLIDAYS: ReadonlySet<string> = new Set([
   '2024-01-15',
   '2024-05-22',
   '2024-06-19',

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
 
 /*
@@ -34,8 +34,6 @@ export interface TestServer {
   readonly port: number;
   /** Stops the server, keeping its data directory and port for `start()`. */
   stop(): Promise<void>;
-  /** Kills the server without letting it close connections cleanly (SIGKILL). */
-  kill(): Promise<void>;
   /**
    * Freezes the server process (SIGSTOP): connections stay open and nothing answers, as across a network
    * partition. For Redis that is the whole server; for PostgreSQL only the postmaster (new connections).
@@ -49,11 +47,11 @@ export interface TestServer {
   dispose(): Promise<void>;
 }
 
-export const SERVER_PASSWORD = 'pw-Sekr3t-for-tests';
+const SERVER_PASSWORD = 'pw-Sekr3t-for-tests';
 const READY_TIMEOUT_MS = 30_000;
 
 /** Why this kind of server cannot be started here, or undefined if it can. */
-export function unavailableReason(kind: ServerKind): string | undefined {
+function unavailableReason(kind: ServerKind): string | undefined {
   if (kind === 'redis') {
     return findOnPath('redis-server')
       ? undefined
@@ -99,11 +97,11 @@ function notStarted(kind: ServerKind): never {
   throw new Error(`the ${kind} test server is not running`);
 }
 
-export function startServer(kind: ServerKind): Promise<TestServer> {
+function startServer(kind: ServerKind): Promise<TestServer> {
   return kind === 'redis' ? startRedis() : startPostgres();
 }
 
-export async function startRedis(): Promise<TestServer> {
+async function startRedis(): Promise<TestServer> {
   const directory = mkdtempSync(join(tmpdir(), 'arxiv-digest-redis-'));
   return manage({
     kind: 'redis',
@@ -122,7 +120,7 @@ export async function startRedis(): Promise<TestServer> {
   });
 }
 
-export async function startPostgres(): Promise<TestServer> {
+async function startPostgres(): Promise<TestServer> {
   const bin = postgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed');
   const directory = mkdtempSync(join(tmpdir(), 'arxiv-digest-postgres-'));
@@ -189,7 +187,6 @@ async function manage(server: Managed): Promise<TestServer> {
     password: SERVER_PASSWORD,
     port,
     stop: () => halt(server.stopSignal),
-    kill: () => halt('SIGKILL'),
     pause: () => signal('SIGSTOP'),
     resume: () => signal('SIGCONT'),
     async start() {
@@ -291,7 +288,7 @@ function findOnPath(command: string): string | undefined {
 /** The directory holding initdb and postgres: on PATH, or Debian's /usr/lib/postgresql/<newest>/bin. */
 function postgresBin(): string | undefined {
   const onPath = findOnPath('initdb');
-  if (onPath && findOnPath('postgres')) return join(onPath, '..');
+  if (onPath && findOnPath('postgres')) return dirname(onPath);
   const debian = '/usr/lib/postgresql';
   if (!existsSync(debian)) return undefined;
   const newest = readdirSync(debian)

@@ -4,7 +4,7 @@ import type { Logger } from '../../log.ts';
  * Every stored record carries `schemaVersion`, so a later release can read what an earlier one wrote.
  * A record of an unknown version is logged and treated as absent rather than misread.
  */
-export interface StoredRecord {
+interface StoredRecord {
   schemaVersion: number;
 }
 
