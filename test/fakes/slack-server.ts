@@ -791,36 +791,19 @@ export class FakeSlack {
     withMetadata: boolean,
     defaultLimit: number,
   ): Record<string, unknown> {
-    const limit = Math.min(Math.max(Number(params.limit ?? defaultLimit) || defaultLimit, 1), 1000);
-    const offset = params.cursor
-      ? Number(Buffer.from(String(params.cursor), 'base64').toString().slice('offset:'.length))
-      : 0;
-    const page = messages.slice(offset, offset + limit);
-    const hasMore = offset + limit < messages.length;
+    const { page, nextCursor } = paged(messages, params, defaultLimit);
     return {
       messages: page.map((m) => this.#shape(m, withMetadata)),
-      has_more: hasMore,
-      response_metadata: {
-        next_cursor: hasMore ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '',
-      },
+      has_more: nextCursor !== '',
+      response_metadata: { next_cursor: nextCursor },
     };
   }
 
   #members(params: Record<string, unknown>): Record<string, unknown> {
     const channel = this.#channel(params.channel);
     if (channel.isPrivate && !channel.members.has(this.bot.userId)) throw new ApiError('channel_not_found');
-    const members = [...channel.members];
-    const limit = Math.min(Math.max(Number(params.limit ?? 100) || 100, 1), 1000);
-    const offset = params.cursor
-      ? Number(Buffer.from(String(params.cursor), 'base64').toString().slice('offset:'.length))
-      : 0;
-    const more = offset + limit < members.length;
-    return {
-      members: members.slice(offset, offset + limit),
-      response_metadata: {
-        next_cursor: more ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '',
-      },
-    };
+    const { page, nextCursor } = paged([...channel.members], params, 100);
+    return { members: page, response_metadata: { next_cursor: nextCursor } };
   }
 
   #onResponseUrl(id: string, raw: string, response: ServerResponse): void {
@@ -978,6 +961,24 @@ function inBounds(params: Record<string, unknown>): (message: FakeMessage) => bo
       return false;
     return true;
   };
+}
+
+/**
+ * One page of `items` for a call's `limit` (1 to 1,000) and `cursor`; the next page's cursor, or '' after
+ * the last page. Cursors are opaque, as Slack's are: base64 of `offset:<n>`.
+ */
+function paged<T>(
+  items: T[],
+  params: Record<string, unknown>,
+  defaultLimit: number,
+): { page: T[]; nextCursor: string } {
+  const limit = Math.min(Math.max(Number(params.limit ?? defaultLimit) || defaultLimit, 1), 1000);
+  const offset = params.cursor
+    ? Number(Buffer.from(String(params.cursor), 'base64').toString().slice('offset:'.length))
+    : 0;
+  const end = offset + limit;
+  const nextCursor = end < items.length ? Buffer.from(`offset:${end}`).toString('base64') : '';
+  return { page: items.slice(offset, end), nextCursor };
 }
 
 function truthy(value: unknown): boolean {
