@@ -1,13 +1,13 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../../src/errors.ts';
 import { openStore } from '../../../src/store/index.ts';
 import { KeyvSqlite, SqliteDatabase } from '../../../src/store/sqlite.ts';
+import { raceRounds, startWorker, type Worker } from './lockstep.ts';
 
 const WORKER = fileURLToPath(new URL('./race-worker.ts', import.meta.url));
 const STORE_INDEX = fileURLToPath(new URL('../../../src/store/index.ts', import.meta.url));
@@ -25,35 +25,8 @@ afterEach(() => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-interface Worker {
-  child: ChildProcessWithoutNullStreams;
-  /** The next line the worker prints. */
-  line(): Promise<string>;
-  /** Resolves when the worker has exited with status 0, with everything it wrote to stderr otherwise. */
-  exited: Promise<void>;
-}
-
-function startWorker(mode: string, holdMs = 0): Worker {
-  const child = spawn(process.execPath, [WORKER, mode, path, String(holdMs)]);
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<void>((resolve, reject) => {
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`worker exited ${code}: ${stderr}`)),
-    );
-  });
-  return {
-    child,
-    async line() {
-      const next = await Promise.race([lines.next(), exited.then(() => ({ done: true, value: '' }))]);
-      if (next.done) throw new Error(`worker ended before printing a line: ${stderr}`);
-      return next.value;
-    },
-    exited,
-  };
+function worker(mode: string, holdMs = 0): Worker {
+  return startWorker(WORKER, [mode, path, String(holdMs)]);
 }
 
 /**
@@ -61,29 +34,12 @@ function startWorker(mode: string, holdMs = 0): Worker {
  * workers that won it.
  */
 async function race(mode: 'claim' | 'count', rounds: number): Promise<number[][]> {
-  const workers = Array.from({ length: PROCESSES }, () => startWorker(mode));
-  for (const worker of workers) expect(await worker.line()).toBe('ready');
-  const winners: number[][] = [];
-  for (let round = 0; round < rounds; round++) {
-    // A different worker is released first each round, so the order of release favours none of them.
-    for (const worker of shuffled(workers)) worker.child.stdin.write(`go ${round}\n`);
-    const answers = await Promise.all(workers.map((worker) => worker.line()));
-    winners.push(
-      workers.filter((_, index) => answers[index] === 'won').map((worker) => worker.child.pid ?? 0),
-    );
-  }
-  for (const worker of workers) worker.child.stdin.end();
-  await Promise.all(workers.map((worker) => worker.exited));
+  const workers = Array.from({ length: PROCESSES }, () => worker(mode));
+  for (const started of workers) expect(await started.line()).toBe('ready');
+  const winners = await raceRounds(workers, 'go', rounds);
+  for (const started of workers) started.child.stdin.end();
+  await Promise.all(workers.map((started) => started.exited));
   return winners;
-}
-
-function shuffled<T>(items: T[]): T[] {
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index--) {
-    const other = Math.floor(Math.random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
 }
 
 describe('atomic primitives across processes sharing one SQLite file', () => {
@@ -128,7 +84,7 @@ describe('the busy timeout', () => {
   it('makes a write wait for another process to release the lock', async () => {
     const database = new SqliteDatabase(path, { busyTimeoutMs: 10_000 });
     const adapter = new KeyvSqlite(database);
-    const holder = startWorker('hold', 300);
+    const holder = worker('hold', 300);
     expect(await holder.line()).toBe('ready');
     holder.child.stdin.end('go 0\n');
     expect(await holder.line()).toBe('locked');
@@ -147,7 +103,7 @@ describe('the busy timeout', () => {
   it('fails with a retryable error when the lock outlasts it', async () => {
     const database = new SqliteDatabase(path, { busyTimeoutMs: 50 });
     const adapter = new KeyvSqlite(database);
-    const holder = startWorker('hold', 500);
+    const holder = worker('hold', 500);
     expect(await holder.line()).toBe('ready');
     holder.child.stdin.end('go 0\n');
     expect(await holder.line()).toBe('locked');

@@ -1,9 +1,8 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { describeWithServer, type ServerKind } from '../../support/servers.ts';
+import { raceRounds, startWorker, type Worker } from './lockstep.ts';
 
 /*
  * Replicas in separate processes racing on one Redis or PostgreSQL server, in lock-step rounds (see
@@ -15,69 +14,13 @@ const WORKER = fileURLToPath(new URL('./shared-race-worker.ts', import.meta.url)
 const PROCESSES = 4;
 const ROUNDS = 100;
 
-interface Worker {
-  child: ChildProcessWithoutNullStreams;
-  line(): Promise<string>;
-  exited: Promise<void>;
-}
-
-function startWorker(url: string): Worker {
-  // The URL, password included, goes through the environment rather than the command line.
-  const child = spawn(process.execPath, [WORKER], { env: { ...process.env, STORE_URL: url } });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<void>((resolve, reject) => {
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`worker exited ${code}: ${stderr}`)),
-    );
-  });
-  return {
-    child,
-    async line() {
-      const next = await Promise.race([lines.next(), exited.then(() => ({ done: true, value: '' }))]);
-      if (next.done) throw new Error(`worker ended before printing a line: ${stderr}`);
-      return next.value;
-    },
-    exited,
-  };
-}
-
-/** Runs the workers in lock-step rounds and returns, for each round, the pids of the workers that won it. */
-async function race(
-  workers: Worker[],
-  mode: 'claim' | 'count' | 'lease',
-  rounds: number,
-): Promise<number[][]> {
-  const winners: number[][] = [];
-  for (let round = 0; round < rounds; round++) {
-    // A different worker is released first each round, so the order of release favours none of them.
-    for (const worker of shuffled(workers)) worker.child.stdin.write(`${mode} ${round}\n`);
-    const answers = await Promise.all(workers.map((worker) => worker.line()));
-    winners.push(
-      workers.filter((_, index) => answers[index] === 'won').map((worker) => worker.child.pid ?? 0),
-    );
-  }
-  return winners;
-}
-
-function shuffled<T>(items: T[]): T[] {
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index--) {
-    const other = Math.floor(Math.random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
-}
-
 for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[]) {
   describeWithServer(kind, `atomic primitives across processes sharing one ${kind} server`, (server) => {
     // The same replicas race in every test: starting a process costs more than a test's rounds.
     let workers: Worker[] = [];
     beforeAll(async () => {
-      workers = Array.from({ length: PROCESSES }, () => startWorker(server().url));
+      // The URL, password included, goes through the environment rather than the command line.
+      workers = Array.from({ length: PROCESSES }, () => startWorker(WORKER, [], { STORE_URL: server().url }));
       for (const worker of workers) expect(await worker.line()).toBe('ready');
     });
     afterAll(async () => {
@@ -94,7 +37,7 @@ for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[
 
     it('lets exactly one process win each add()', async () => {
       await (await clearRace()).close();
-      const winners = await race(workers, 'claim', ROUNDS);
+      const winners = await raceRounds(workers, 'claim', ROUNDS);
 
       expect(winners.filter((pids) => pids.length !== 1)).toEqual([]);
       expect(new Set(winners.flat()).size).toBeGreaterThan(1);
@@ -112,7 +55,7 @@ for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[
       await setup.close();
       await new Promise((resolve) => setTimeout(resolve, 20));
 
-      const winners = await race(workers, 'claim', ROUNDS);
+      const winners = await raceRounds(workers, 'claim', ROUNDS);
       expect(winners.filter((pids) => pids.length !== 1)).toEqual([]);
     });
 
@@ -124,13 +67,13 @@ for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[
       await setup.close();
       await new Promise((resolve) => setTimeout(resolve, 20));
 
-      const winners = await race(workers, 'lease', ROUNDS);
+      const winners = await raceRounds(workers, 'lease', ROUNDS);
       expect(winners.filter((pids) => pids.length !== 1)).toEqual([]);
     });
 
     it('loses no update to a compare-and-set counter', async () => {
       await (await clearRace()).close();
-      const winners = await race(workers, 'count', ROUNDS);
+      const winners = await raceRounds(workers, 'count', ROUNDS);
 
       const increments = winners.flat().length;
       const store = await openStore(server().url);
