@@ -205,11 +205,6 @@ export class ListingIndex {
     return ranked;
   }
 
-  /** rank() for each query with the same options; term hits are shared between them. */
-  rankMany(queries: readonly KeywordQuery[], options: RankOptions = {}): RankedPaper[][] {
-    return queries.map((query) => this.rank(query, options));
-  }
-
   #nextGeneration(): number {
     if (this.#generation === 0x7fffffff) {
       this.#generation = 0;
