@@ -699,12 +699,17 @@ export class FakeSlack {
     return channel;
   }
 
-  /** A channel the bot may read: it must be a member (and it cannot see private channels it is not in). */
-  #readable(id: unknown): FakeChannel {
+  /** A channel the bot can see: a private one only when it is a member (else Slack says it is not found). */
+  #visible(id: unknown): FakeChannel {
     const channel = this.#channel(id);
-    if (!channel.members.has(this.bot.userId)) {
-      throw new ApiError(channel.isPrivate ? 'channel_not_found' : 'not_in_channel');
-    }
+    if (channel.isPrivate && !channel.members.has(this.bot.userId)) throw new ApiError('channel_not_found');
+    return channel;
+  }
+
+  /** A channel the bot may read: one it can see and is a member of. */
+  #readable(id: unknown): FakeChannel {
+    const channel = this.#visible(id);
+    if (!channel.members.has(this.bot.userId)) throw new ApiError('not_in_channel');
     return channel;
   }
 
@@ -714,8 +719,7 @@ export class FakeSlack {
       if (!this.users.has(id)) throw new ApiError('channel_not_found');
       id = this.imWith(id).id;
     }
-    const channel = this.#channel(id);
-    if (channel.isPrivate && !channel.members.has(this.bot.userId)) throw new ApiError('channel_not_found');
+    const channel = this.#visible(id);
     if (channel.isArchived) throw new ApiError('is_archived');
     if (!channel.members.has(this.bot.userId)) throw new ApiError('not_in_channel');
     const text = typeof params.text === 'string' ? params.text : '';
@@ -800,8 +804,7 @@ export class FakeSlack {
   }
 
   #members(params: Record<string, unknown>): Record<string, unknown> {
-    const channel = this.#channel(params.channel);
-    if (channel.isPrivate && !channel.members.has(this.bot.userId)) throw new ApiError('channel_not_found');
+    const channel = this.#visible(params.channel);
     const { page, nextCursor } = paged([...channel.members], params, 100);
     return { members: page, response_metadata: { next_cursor: nextCursor } };
   }
