@@ -1,7 +1,7 @@
 /* Shared by the scheduler's unit and integration tests. */
 import { createLogger, type Logger } from '../../../src/log.ts';
 import type { DeliveryReport, ScheduledRun, Scheduler } from '../../../src/schedule/scheduler.ts';
-import type { Subscription } from '../../../src/store/repositories/subscriptions.ts';
+import { SUBSCRIPTION_SCHEMA, type Subscription } from '../../../src/store/repositories/subscriptions.ts';
 
 export function subscription(
   target: string,
@@ -10,7 +10,7 @@ export function subscription(
   createdAt = '2024-12-01T00:00:00.000Z',
 ): Subscription {
   return {
-    schemaVersion: 1,
+    schemaVersion: SUBSCRIPTION_SCHEMA,
     target,
     kind: 'channel',
     query: null,
