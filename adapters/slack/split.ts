@@ -43,8 +43,7 @@ export function splitMrkdwn(text: string, max: number): string[] {
   while (rest.length > max) {
     // Room for a closing fence, should the piece end inside one.
     const budget = rest.includes(FENCE) ? max - FENCE.length - 1 : max;
-    let cut = cutPoint(rest, budget);
-    if (cut <= 0) cut = budget;
+    const cut = cutPoint(rest, budget);
     let piece = rest.slice(0, cut).trimEnd();
     rest = rest.slice(cut).replace(/^[ \n]+/, '');
     if (openFence(piece)) {
