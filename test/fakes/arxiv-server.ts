@@ -451,7 +451,7 @@ function atomAnswer(
 
 const RECORDED_PUB_DATE = 'Thu, 28 Nov 2024 00:00:00 -0500';
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -558,7 +558,7 @@ export function atomFeedXml(
 }
 
 /** One `<entry>` as the 2025+ serializer writes it. */
-export function atomEntryXml(paper: FeedPaper): string {
+function atomEntryXml(paper: FeedPaper): string {
   const versioned = `${paper.id}v${paper.version ?? 1}`;
   const categories = paper.categories ?? ['cs.AI'];
   const published = paper.published ?? '2024-11-27T18:00:00Z';

@@ -203,7 +203,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIOptions = {}): Pr
  * naming the title and quoting the abstract's first sentence; any other gets the four-part structure quoting
  * the first words of each section it was sent. Both end with a hash of the user message.
  */
-export function fakeSummary(request: RecordedRequest): string {
+function fakeSummary(request: RecordedRequest): string {
   const system = request.messages.find((m) => m.role === 'system')?.content ?? '';
   const user = request.messages.find((m) => m.role === 'user')?.content ?? '';
   const title = /^Title: (.*)$/m.exec(user)?.[1] ?? 'an untitled paper';

@@ -68,7 +68,7 @@ export function renderRss(digests: readonly Digest[], channel: RssChannel, optio
 }
 
 /** RFC 822 date-time as RSS 2.0 wants it (four-digit year, GMT): `Thu, 28 Nov 2024 14:47:20 GMT`. */
-export function rfc822(date: Date): string {
+function rfc822(date: Date): string {
   return date.toUTCString();
 }
 

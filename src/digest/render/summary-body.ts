@@ -26,7 +26,7 @@ const BULLET = /^[-*+•]\s+(.*)$/;
 const NUMBERED = /^\d{1,3}[.)]\s+(.*)$/;
 
 /** Splits a line into plain and **bold** spans; unpaired asterisks stay text. */
-export function parseSpans(line: string): Span[] {
+function parseSpans(line: string): Span[] {
   const spans: Span[] = [];
   let rest = line;
   for (let match = /\*\*(.+?)\*\*/.exec(rest); match; match = /\*\*(.+?)\*\*/.exec(rest)) {
