@@ -116,6 +116,8 @@ const DEFAULT_BOT_NAME = 'arxiv-digest';
 const DEFAULT_API_URL = 'https://slack.com/api/';
 /** Slack's error codes for a conversation the bot cannot use: it is not a member, or cannot see it. */
 const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'cannot_dm_bot']);
+/** Slack's error codes for a user the bot cannot open a direct message with. */
+const NO_DIRECT_MESSAGE = new Set(['user_not_found', 'cannot_dm_bot', 'user_disabled']);
 /** Slack's error codes for a token that does not work. */
 const BAD_TOKEN = new Set([
   'invalid_auth',
@@ -823,10 +825,7 @@ export class SlackAdapter implements ChatAdapter {
       return channel;
     } catch (error) {
       const code = platformError(error);
-      if (
-        code !== null &&
-        (code === 'user_not_found' || code === 'cannot_dm_bot' || code === 'user_disabled')
-      ) {
+      if (code !== null && NO_DIRECT_MESSAGE.has(code)) {
         this.#logger.warn({ target, error: code }, `cannot open a direct message with ${target} (${code})`);
         throw new ExternalError('PLATFORM_HTTP', `I cannot send a direct message to that user (${code}).`, {
           cause: error,
