@@ -1,6 +1,7 @@
+import type { ArxivClient } from '../arxiv/client.ts';
 import { type Paper, versionedId } from '../arxiv/paper.ts';
 import type { Logger } from '../log.ts';
-import { type FullText, type Section, textLength } from './document.ts';
+import { type FullText, type FullTextSource, type Section, textLength } from './document.ts';
 import { extractHtml } from './html.ts';
 import { extractPdf } from './pdf.ts';
 
@@ -8,10 +9,7 @@ import { extractPdf } from './pdf.ts';
  * A download through the arXiv client (`client.download`): gated by the process-wide arXiv rate gate,
  * retrying 5xx and 429 itself, returning 404 as a status and throwing when the server cannot be reached.
  */
-export type Download = (
-  url: string,
-  opts?: { accept?: string; signal?: AbortSignal },
-) => Promise<{ url: string; status: number; contentType: string | null; body: Buffer }>;
+export type Download = ArxivClient['download'];
 
 export interface FullTextOptions {
   download: Download;
@@ -32,7 +30,7 @@ const MIN_BODY_CHARS = 1500;
  */
 export async function fetchFullText(paper: Paper, options: FullTextOptions): Promise<FullText> {
   const id = versionedId(paper);
-  const attempts: Array<[FullText['source'], () => Promise<FullText | null>]> = [
+  const attempts: Array<[FullTextSource, () => Promise<FullText | null>]> = [
     ['html', () => fromHtml(`${options.htmlBaseUrl}/${id}`, options)],
     ['pdf', () => fromPdf(`${options.pdfBaseUrl}/${id}`, options)],
   ];
