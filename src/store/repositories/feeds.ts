@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Keyv } from 'keyv';
 import type { TargetId } from '../../../adapters/types.ts';
-import type { Store } from '../store.ts';
+import type { AtomicNamespace, Store } from '../store.ts';
 
 /**
  * Private RSS feed tokens: an unguessable token per target (192 random bits), created and revoked by
@@ -9,19 +9,24 @@ import type { Store } from '../store.ts';
  */
 export class FeedTokenRepository {
   readonly #keyv: Keyv<string>;
+  readonly #atomic: AtomicNamespace;
 
   constructor(store: Store) {
     this.#keyv = store.namespace<string>('feed-tokens');
+    this.#atomic = store.atomic('feed-tokens');
   }
 
-  /** The target's token, created if it has none. */
+  /** The target's token, created if it has none; calls at the same moment, on any replica, get the same one. */
   async tokenFor(target: TargetId): Promise<string> {
-    const existing = await this.#keyv.get(`target|${target}`);
-    if (existing) return existing;
-    const token = randomBytes(24).toString('base64url');
-    await this.#keyv.set(`token|${token}`, target);
-    await this.#keyv.set(`target|${target}`, token);
-    return token;
+    for (;;) {
+      const existing = await this.#keyv.get(`target|${target}`);
+      if (existing) return existing;
+      const token = randomBytes(24).toString('base64url');
+      await this.#keyv.set(`token|${token}`, target);
+      if (await this.#atomic.add(`target|${target}`, token)) return token;
+      // Another call gave the target its token first. This one is dropped, or revoke() could never reach it.
+      await this.#keyv.delete(`token|${token}`);
+    }
   }
 
   /** The target a token opens, or undefined for an unknown or revoked token. */
