@@ -5,8 +5,9 @@
  * For Slack the driver sits on the fake Slack server (test/fakes): `command` sends a slash-command envelope
  * over Socket Mode, `react` a `reaction_added` event, `posted` reads the chat.postMessage calls the server
  * received, `answers` the ephemeral and in-channel responses, and `wouldPing` reads mrkdwn as Slack does
- * (`<!channel>`, `<!here>`, `<!everyone>`, `<@U…>`, `<!subteam^…>`). Discord's does the same over its fake
- * Gateway and REST API, and its `wouldPing` also weighs `allowed_mentions`.
+ * (`<!channel>`, `<!here>`, `<!everyone>`, `<@U…>`, `<!subteam^…>`). The shell's reads the transcript back
+ * (shell-driver.ts); the memory adapter's reads what it recorded. (There is no Discord adapter yet: its driver
+ * would do the same over a fake Gateway and REST API, its `wouldPing` also weighing `allowed_mentions`.)
  */
 import type { ChatAdapter, MessageRef, TargetId, UserId, Visibility } from '../../adapters/types.ts';
 
