@@ -372,7 +372,10 @@ function openError(description: string, error: unknown): Error {
       { cause: error, retryable: true },
     );
   }
-  return new ExternalError('STORE_UNAVAILABLE', `The Postgres store ${description} failed to open: ${why}.`, {
-    cause: error,
-  });
+  return new ExternalError(
+    'STORE_UNAVAILABLE',
+    `The Postgres store ${description} failed to open: ${why}. ` +
+      "Look for the cause in the PostgreSQL server's log, or point store.url (STORE_URL) at another database.",
+    { cause: error },
+  );
 }
