@@ -246,9 +246,11 @@ export class ArxivClient {
       if (isAppError(error) && (error.code === 'ARXIV_API_ERROR' || error.code === 'ARXIV_FEED_ERROR'))
         throw error;
     }
-    throw new ExternalError('ARXIV_HTTP', `arXiv refused the request (HTTP ${describeStatus(response)}).`, {
-      detail: url,
-    });
+    throw new ExternalError(
+      'ARXIV_HTTP',
+      `arXiv refused the request (HTTP ${describeStatus(response)}). Check arxiv.rss_url and arxiv.api_url in the configuration.`,
+      { detail: url },
+    );
   }
 
   /** Attempts until arXiv gives a definite answer (2xx-4xx but 429), retrying the rest; throws when out of tries. */

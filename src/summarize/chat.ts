@@ -158,7 +158,7 @@ export class ChatModel {
     if (status !== undefined && !worthRetrying(status)) {
       return new ExternalError(
         'LLM_HTTP',
-        `The summary model endpoint ${baseUrl} rejected the request (HTTP ${status}).`,
+        `The summary model endpoint ${baseUrl} rejected the request (HTTP ${status}). Check ai_summary.base_url, ai_summary.model and ai_summary.max_output_tokens.`,
         {
           detail,
           cause: error,
