@@ -11,7 +11,9 @@ import { formatKeywordQuery, type QueryTerm } from '../query.ts';
  *   "format": "arxiv-digest/digest", "version": 1,
  *   "title", "target" (string|null), "announced" ("YYYY-MM-DD"|null), "generatedAt" (ISO 8601, UTC),
  *   "categories": [string], "listed": number of papers considered,
- *   "query": { "text": the query as typed, "terms": [{ "text", "exact" }], "exclude": [{ "text", "exact" }] },
+ *   "query": { "text": the query written back in the keyword language (formatKeywordQuery; parseKeywordQuery
+ *              reads it to the same query, though not always to the text as typed),
+ *              "terms": [{ "text", "exact" }], "exclude": [{ "text", "exact" }] },
  *   "papers": [{ "rank" (1-based), "score", "titleHits", "matchedTerms": [string],
  *                "paper": { "id", "version", "title", "authors", "abstract", "categories", "primaryCategory",
  *                           "announceType", "published", "updated", "announced", "absUrl", "pdfUrl",
