@@ -4,7 +4,7 @@ import type { Logger } from '../../log.ts';
 import type { AtomicNamespace, Store } from '../store.ts';
 import { key, readRecord } from './records.ts';
 
-export const POSTED_MESSAGE_SCHEMA = 1;
+const POSTED_MESSAGE_SCHEMA = 1;
 
 /** A message the bot posted about one paper, so a reaction on it finds the paper. */
 export interface PostedMessage {

@@ -4,7 +4,7 @@ import type { Logger } from '../../log.ts';
 import type { Store } from '../store.ts';
 import { readRecord } from './records.ts';
 
-export const PAPER_SCHEMA = 1;
+const PAPER_SCHEMA = 1;
 
 interface StoredPaper {
   schemaVersion: typeof PAPER_SCHEMA;
