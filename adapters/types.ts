@@ -10,7 +10,9 @@
  */
 import type { Paper } from '../src/arxiv/paper.ts';
 
-export type Platform = 'slack' | 'discord' | 'shell' | 'test';
+export const PLATFORMS = ['slack', 'discord', 'shell', 'test'] as const;
+
+export type Platform = (typeof PLATFORMS)[number];
 
 /** Where a message can be posted: a channel, or a user (a direct message). */
 export type TargetId = string;

@@ -1,4 +1,4 @@
-import type { ChatAdapter, Platform, TargetId } from '../../adapters/types.ts';
+import { type ChatAdapter, PLATFORMS, type Platform, type TargetId } from '../../adapters/types.ts';
 import { UserError } from '../errors.ts';
 
 /** The running adapters, found by the platform prefix of a target id (`slack:T1:C2` -> slack). */
@@ -33,9 +33,7 @@ export class AdapterRegistry {
 
 export function platformOf(target: TargetId): Platform | null {
   const prefix = target.slice(0, target.indexOf(':'));
-  return prefix === 'slack' || prefix === 'discord' || prefix === 'shell' || prefix === 'test'
-    ? prefix
-    : null;
+  return (PLATFORMS as readonly string[]).includes(prefix) ? (prefix as Platform) : null;
 }
 
 /** Whether a target is a user (a direct message) rather than a channel: user ids have `@` after the last colon. */

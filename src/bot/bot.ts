@@ -21,7 +21,7 @@ import { MessageRepository } from '../store/repositories/messages.ts';
 import { PaperRepository } from '../store/repositories/papers.ts';
 import { type Subscription, SubscriptionRepository } from '../store/repositories/subscriptions.ts';
 import type { Store } from '../store/store.ts';
-import { AdapterRegistry } from './adapters.ts';
+import { AdapterRegistry, platformOf } from './adapters.ts';
 import { parseCommand } from './commands/grammar.ts';
 import { type CommandServices, handleCommand } from './commands/handlers.ts';
 import { type DeliveryOutcome, DigestDelivery } from './delivery.ts';
@@ -150,6 +150,14 @@ export class Bot {
       this.#logger,
     );
     this.#logger.info({ seeded }, 'subscriptions seeded');
+    for (const { target } of this.#options.config.channels) {
+      if (!this.adapters.find(target)) {
+        this.#logger.warn(
+          { target },
+          `config.json's channels name ${target}, but no ${platformOf(target)} connection runs here: it gets no digest`,
+        );
+      }
+    }
     this.listings.loadRecent().then(
       (papers) => this.#logger.info({ papers }, 'recent papers loaded for search'),
       (error: unknown) => this.#logger.error({ err: error }, 'could not load the recent papers for search'),

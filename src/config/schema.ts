@@ -19,9 +19,16 @@ const number = (min: number, max: number) => {
 
 const text = (what: string) => z.string({ error: what }).trim().min(1, { error: what });
 
+/**
+ * An http(s) URL without a user or password in it: such a URL would end up in error messages and logs
+ * (fetch refuses it and quotes it whole). Credentials belong in environment variables.
+ */
 const httpUrl = (what: string) =>
   z
     .url({ protocol: /^https?$/, error: `${what} (an http:// or https:// URL)` })
+    .refine((url) => !/^https?:\/\/[^/?#]*@/i.test(url), {
+      error: `${what} without a user or password in it (give credentials through their environment variable)`,
+    })
     .transform((url) => url.replace(/\/+$/, ''));
 
 /** An arXiv category or archive; accepted in any case and stored in arXiv's spelling. */

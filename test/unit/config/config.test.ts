@@ -130,6 +130,11 @@ describe('config', () => {
     expect(config.max_papers).toBe(30);
   });
 
+  it('refuses a URL with a user or password in it, which would end up in logs', () => {
+    const { issues } = validateConfig({ ai_summary: { base_url: 'https://user:sk-secret@llm.example/v1' } });
+    expect(issues[0]).toMatch(/^ai_summary\.base_url: expected .* without a user or password in it/);
+  });
+
   it('never accepts a key value where the name of an environment variable belongs', () => {
     const { issues } = validateConfig({ ai_summary: { api_key_env: 'sk-proj-abc123 secret' } });
     expect(issues[0]).toMatch(/^ai_summary\.api_key_env: expected the name of an environment variable/);
