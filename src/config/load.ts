@@ -145,8 +145,11 @@ function formatPath(path: PropertyKey[]): string {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string')
-    return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}" (a string)`;
+  if (typeof value === 'string') {
+    // A URL's credentials are never echoed back.
+    const shown = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+    return `"${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}" (a string)`;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return `${value} (a ${typeof value})`;
   if (Array.isArray(value)) return `a list of ${value.length}`;
   return 'an object';

@@ -133,6 +133,8 @@ describe('config', () => {
   it('refuses a URL with a user or password in it, which would end up in logs', () => {
     const { issues } = validateConfig({ ai_summary: { base_url: 'https://user:sk-secret@llm.example/v1' } });
     expect(issues[0]).toMatch(/^ai_summary\.base_url: expected .* without a user or password in it/);
+    expect(issues[0]).toContain('found "https://***@llm.example/v1"');
+    expect(issues[0]).not.toContain('sk-secret');
   });
 
   it('never accepts a key value where the name of an environment variable belongs', () => {
