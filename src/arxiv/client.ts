@@ -72,8 +72,8 @@ export interface DownloadResult {
   body: Buffer;
 }
 
-export const DEFAULT_SEARCH_MAX = 25;
-export const MAX_SEARCH_RESULTS = 1000;
+const DEFAULT_SEARCH_MAX = 25;
+const MAX_SEARCH_RESULTS = 1000;
 
 const RSS_ACCEPT = 'application/rss+xml, application/xml;q=0.9, */*;q=0.1';
 const ATOM_ACCEPT = 'application/atom+xml, application/xml;q=0.9, */*;q=0.1';
