@@ -23,6 +23,7 @@ import { createMetrics } from './metrics.ts';
 import { nextScheduledInstant } from './schedule/calendar.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { openStore } from './store/index.ts';
+import { recentDeliveries } from './store/repositories/deliveries.ts';
 import { LeaseRepository } from './store/repositories/leases.ts';
 import { VERSION } from './version.ts';
 
@@ -98,12 +99,9 @@ export async function main(options: MainOptions): Promise<number> {
       seedTargets: shell ? [SHELL_CHANNEL] : [],
       nextRun: (subscription) => nextScheduledInstant(new Date(), subscription.schedule),
       onDelivered: async (record) => {
-        const dates = (await bot.deliveries.history(record.target)).slice(0, 30);
-        const recent = [];
-        for (const date of dates) {
-          const found = await bot.deliveries.get(record.target, date);
-          if (found?.record.completedAt) recent.push(digestFromJson(found.record.digest));
-        }
+        const recent = (await recentDeliveries(bot.deliveries, record.target, 30)).map((delivery) =>
+          digestFromJson(delivery.record.digest),
+        );
         const page = await writeDigestFiles(
           outputDir,
           record.target,

@@ -3,10 +3,11 @@ import { digestFromJson, digestToJson } from '../digest/render/json.ts';
 import { type Engine, makeDigest } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type {
-  DeliveryRecord,
-  DeliveryRepository,
-  VersionedDelivery,
+import {
+  DELIVERY_SCHEMA,
+  type DeliveryRecord,
+  type DeliveryRepository,
+  type VersionedDelivery,
 } from '../store/repositories/deliveries.ts';
 import type { Lease, LeaseRepository } from '../store/repositories/leases.ts';
 import type { MessageRepository } from '../store/repositories/messages.ts';
@@ -128,7 +129,7 @@ export class DigestDelivery {
     });
     const now = this.#now().toISOString();
     const record: DeliveryRecord = {
-      schemaVersion: 1,
+      schemaVersion: DELIVERY_SCHEMA,
       target: subscription.target,
       announced: listing.announced,
       digest: digestToJson(digest),

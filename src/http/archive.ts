@@ -6,9 +6,9 @@ import { formatKeywordQuery } from '../digest/query.ts';
 import { escapeHtml } from '../digest/render/escape.ts';
 import { authorList } from '../digest/render/fields.ts';
 import { digestFromJson } from '../digest/render/json.ts';
+import { type DeliveryReader, recentDeliveries } from '../store/repositories/deliveries.ts';
 import type { SubscriptionRepository } from '../store/repositories/subscriptions.ts';
 import { VERSION } from '../version.ts';
-import { type DeliveryReader, recentDeliveries } from './recent.ts';
 
 /** One public channel on the archive page. */
 export interface ArchiveSection {

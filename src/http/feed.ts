@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { digestFromJson } from '../digest/render/json.ts';
 import { renderRss } from '../digest/render/rss.ts';
+import { type DeliveryReader, recentDeliveries } from '../store/repositories/deliveries.ts';
 import type { FeedTokenRepository } from '../store/repositories/feeds.ts';
 import { VERSION } from '../version.ts';
-import { type DeliveryReader, recentDeliveries } from './recent.ts';
 import { conditionalReply, entityTag, type Reply } from './reply.ts';
 
 export interface FeedSources {

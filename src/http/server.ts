@@ -16,12 +16,12 @@ import type { AddressInfo } from 'node:net';
 import { UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { DeliveryReader } from '../store/repositories/deliveries.ts';
 import type { FeedTokenRepository } from '../store/repositories/feeds.ts';
 import type { SubscriptionRepository } from '../store/repositories/subscriptions.ts';
 import { ARCHIVE_CSP, loadArchive, renderArchivePage } from './archive.ts';
 import { feedReply } from './feed.ts';
 import type { HealthReport } from './health.ts';
-import type { DeliveryReader } from './recent.ts';
 import {
   conditionalReply,
   entityTag,

@@ -62,8 +62,13 @@ export class DeliveryRepository {
   async advance(previous: VersionedDelivery, record: DeliveryRecord): Promise<VersionedDelivery | null> {
     const id = key(record.target, record.announced);
     if (!(await this.#atomic.setIfVersion(id, record, previous.version, KEEP_MS))) return null;
+    // The store answers a successful write without the new version: read it back, and make sure it is the
+    // version of this write (were another writer in between, pairing its version with our record would let
+    // our next write replace theirs).
     const next = await this.#atomic.getVersioned<DeliveryRecord>(id);
-    return next ? { record, version: next.version } : null;
+    return next && JSON.stringify(next.value) === JSON.stringify(record)
+      ? { record, version: next.version }
+      : null;
   }
 
   /** The announcements delivered (or being delivered) to a target, newest first. */
@@ -78,4 +83,29 @@ export class DeliveryRepository {
     const newest = [...dates].sort().reverse().slice(0, 60);
     await this.#history.set(target, newest, KEEP_MS);
   }
+}
+
+export type DeliveryReader = Pick<DeliveryRepository, 'history' | 'get'>;
+
+/**
+ * A target's newest completely delivered digests, newest announcement first, at most `limit`. A delivery
+ * still in progress (or stopped on an error and not yet resumed) is left out until it completes: the feed
+ * and the archive show what the channel was shown. Records are read a batch of `limit` at a time.
+ */
+export async function recentDeliveries(
+  deliveries: DeliveryReader,
+  target: TargetId,
+  limit: number,
+): Promise<VersionedDelivery[]> {
+  const dates = await deliveries.history(target);
+  const found: VersionedDelivery[] = [];
+  for (let start = 0; start < dates.length && found.length < limit; start += limit) {
+    const batch = await Promise.all(
+      dates.slice(start, start + limit).map((announced) => deliveries.get(target, announced)),
+    );
+    for (const delivery of batch) {
+      if (delivery?.record.completedAt && found.length < limit) found.push(delivery);
+    }
+  }
+  return found;
 }

@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestToJson } from '../../../src/digest/render/json.ts';
-import { recentDeliveries } from '../../../src/http/recent.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { openStore } from '../../../src/store/index.ts';
-import { DELIVERY_SCHEMA, DeliveryRepository } from '../../../src/store/repositories/deliveries.ts';
+import {
+  DELIVERY_SCHEMA,
+  DeliveryRepository,
+  recentDeliveries,
+} from '../../../src/store/repositories/deliveries.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { hostileDigest } from '../digest/digests.ts';
 
