@@ -1,16 +1,7 @@
 import { ExternalError } from '../errors.ts';
 import type { SearchFeed } from './feed.ts';
-import { absUrlFor, type Paper, parseArxivId, pdfUrlFor, versionedId } from './paper.ts';
-import {
-  attributes,
-  child,
-  childElements,
-  malformed,
-  normalizeText,
-  optionalText,
-  textOf,
-  type XmlElement,
-} from './xml.ts';
+import { absUrlFor, normalizeWhitespace, type Paper, parseArxivId, pdfUrlFor, versionedId } from './paper.ts';
+import { attributes, child, childElements, malformed, optionalText, textOf, type XmlElement } from './xml.ts';
 
 /*
  * The Atom feeds of the export API, in both serializers: the older one (2016: per-element xmlns, `title
@@ -26,12 +17,12 @@ export function readAtomFeed(feed: XmlElement): SearchFeed {
     .map((entry) => childElements(entry.inner));
   for (const entry of entries) {
     if (textOf(child(entry, 'id')).includes('/api/errors')) {
-      const reason = normalizeText(textOf(child(entry, 'summary')));
+      const reason = normalizeWhitespace(textOf(child(entry, 'summary')));
       throw new ExternalError(
         'ARXIV_API_ERROR',
         `arXiv rejected the query: ${(reason || 'no reason given').replace(/\.$/, '')}.`,
         {
-          detail: normalizeText(textOf(child(entry, 'id'))),
+          detail: normalizeWhitespace(textOf(child(entry, 'id'))),
         },
       );
     }
@@ -46,13 +37,13 @@ export function readAtomFeed(feed: XmlElement): SearchFeed {
 }
 
 function count(children: XmlElement[], name: string): number {
-  const text = normalizeText(textOf(child(children, name)));
+  const text = normalizeWhitespace(textOf(child(children, name)));
   if (!/^\d+$/.test(text)) throw malformed(`<${name}> should be a whole number, found "${text}"`);
   return Number(text);
 }
 
 function readEntry(fields: XmlElement[]): Paper {
-  const idText = normalizeText(textOf(child(fields, 'id')));
+  const idText = normalizeWhitespace(textOf(child(fields, 'id')));
   const parsed = parseArxivId(idText.replace(/^.*\/abs\//, ''));
   if (!parsed) throw malformed(`an Atom entry whose id is not an arXiv id: "${idText}"`);
   const primaryElement = child(fields, 'arxiv:primary_category');
@@ -77,9 +68,9 @@ function readEntry(fields: XmlElement[]): Paper {
   return {
     id: parsed.id,
     version: parsed.version,
-    title: normalizeText(textOf(child(fields, 'title'))),
+    title: normalizeWhitespace(textOf(child(fields, 'title'))),
     authors,
-    abstract: normalizeText(textOf(child(fields, 'summary'))),
+    abstract: normalizeWhitespace(textOf(child(fields, 'summary'))),
     categories,
     primaryCategory: categories[0] ?? '',
     announceType: null,

@@ -77,7 +77,14 @@ export function pdfUrlFor(id: string): string {
   return `https://arxiv.org/pdf/${id}`;
 }
 
-/** Collapses runs of whitespace (newlines included) to one space and trims the ends. */
+/**
+ * Runs of whitespace (JavaScript's \s: newlines and Unicode spaces included) as one space, ends trimmed.
+ * Written to leave the many single spaces alone rather than replace each one, and with \s spelled out,
+ * which makes it several times faster on abstracts than /\s+/g (the parsers call it for every field).
+ */
+const WHITESPACE_TO_COLLAPSE =
+  /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]{2,}|[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
+
 export function normalizeWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(WHITESPACE_TO_COLLAPSE, ' ').trim();
 }

@@ -5,20 +5,13 @@ import {
   ANNOUNCE_TYPES,
   type AnnounceType,
   absUrlFor,
+  normalizeWhitespace,
   type Paper,
   parseArxivId,
   pdfUrlFor,
   versionedId,
 } from './paper.ts';
-import {
-  child,
-  childElements,
-  malformed,
-  normalizeText,
-  optionalText,
-  textOf,
-  type XmlElement,
-} from './xml.ts';
+import { child, childElements, malformed, optionalText, textOf, type XmlElement } from './xml.ts';
 
 /*
  * The RSS 2.0 listings of rss.arxiv.org (the format since 2024). Each item carries `arxiv:announce_type`, one
@@ -34,9 +27,9 @@ export function readRssListing(rss: XmlElement): ListingFeed {
   const channelElement = child(childElements(rss.inner), 'channel');
   if (!channelElement) throw malformed('an RSS document without a <channel>');
   const channel = childElements(channelElement.inner);
-  const title = normalizeText(textOf(child(channel, 'title')));
+  const title = normalizeWhitespace(textOf(child(channel, 'title')));
   if (title.startsWith('Feed error for query')) {
-    const reason = normalizeText(textOf(child(channel, 'description')));
+    const reason = normalizeWhitespace(textOf(child(channel, 'description')));
     throw new ExternalError(
       'ARXIV_FEED_ERROR',
       `arXiv could not serve the listing: ${(reason || title).replace(/\.$/, '')}. Check the categories in the configuration.`,
@@ -46,7 +39,7 @@ export function readRssListing(rss: XmlElement): ListingFeed {
   const announced = announcementDate(textOf(child(channel, 'pubDate')));
   const skipDays = childElements(child(channel, 'skipDays')?.inner ?? '')
     .filter((element) => element.name === 'day')
-    .map((day) => normalizeText(textOf(day)));
+    .map((day) => normalizeWhitespace(textOf(day)));
   const papers: Paper[] = [];
   for (const element of channel) {
     if (element.name === 'item') papers.push(readItem(element, announced));
@@ -68,7 +61,7 @@ function readItem(item: XmlElement, announced: string | null): Paper {
   for (const field of childElements(item.inner)) {
     switch (field.name) {
       case 'title':
-        title = normalizeText(textOf(field));
+        title = normalizeWhitespace(textOf(field));
         break;
       case 'description':
         description = textOf(field);
@@ -77,10 +70,10 @@ function readItem(item: XmlElement, announced: string | null): Paper {
         link = optionalText(field);
         break;
       case 'guid':
-        guid = normalizeText(textOf(field));
+        guid = normalizeWhitespace(textOf(field));
         break;
       case 'category': {
-        const category = normalizeText(textOf(field));
+        const category = normalizeWhitespace(textOf(field));
         if (category && !categories.includes(category)) categories.push(category);
         break;
       }
@@ -88,7 +81,7 @@ function readItem(item: XmlElement, announced: string | null): Paper {
         creators += creators === '' ? textOf(field) : `, ${textOf(field)}`;
         break;
       case 'arxiv:announce_type':
-        announceType = toAnnounceType(normalizeText(textOf(field)));
+        announceType = toAnnounceType(normalizeWhitespace(textOf(field)));
         break;
       case 'arxiv:DOI':
         doi = optionalText(field);
@@ -110,7 +103,7 @@ function readItem(item: XmlElement, announced: string | null): Paper {
     version: parsed.version,
     title,
     authors: splitCreators(creators),
-    abstract: normalizeText(head ? description.slice(head[0].length) : description),
+    abstract: normalizeWhitespace(head ? description.slice(head[0].length) : description),
     categories,
     primaryCategory: categories[0] ?? '',
     announceType: announceType ?? toAnnounceType(head?.[2] ?? ''),
@@ -135,7 +128,7 @@ function toAnnounceType(text: string): AnnounceType | null {
  */
 export function splitCreators(text: string): string[] {
   // Normalized once here, so each name needs only trimming.
-  const line = normalizeText(text);
+  const line = normalizeWhitespace(text);
   if (!line.includes('('))
     return line
       .split(',')
@@ -153,8 +146,8 @@ export function splitCreators(text: string): string[] {
     } else if (depth === 0) name += char;
   }
   names.push(name);
-  // Dropping "(affiliation)" can leave two spaces behind ("A (X) B"), hence normalizeText here.
-  return names.map(normalizeText).filter((author) => author !== '');
+  // Dropping "(affiliation)" can leave two spaces behind ("A (X) B"), hence normalizing here.
+  return names.map(normalizeWhitespace).filter((author) => author !== '');
 }
 
 const EASTERN_DATE = new Intl.DateTimeFormat('en-CA', {
