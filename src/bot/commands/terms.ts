@@ -1,3 +1,4 @@
+import { normalizeWhitespace } from '../../arxiv/paper.ts';
 import { type KeywordQuery, parseKeywordQuery, QUERY_LIMITS } from '../../digest/query.ts';
 import { hasWord } from '../../digest/text.ts';
 import { UserError } from '../../errors.ts';
@@ -12,7 +13,7 @@ import { clip, findMarkup, removeMarkup } from './input.ts';
 
 /** A search: the user's words as typed (arXiv field syntax included), chat markup reduced to its words. */
 export function parseSearchText(text: string): string {
-  const query = removeMarkup(text).replace(/\s+/g, ' ').trim();
+  const query = normalizeWhitespace(removeMarkup(text));
   if (!hasWord(query)) {
     throw new UserError(
       'QUERY_INVALID',
@@ -63,7 +64,7 @@ function termPieces(text: string): string[] {
  */
 function refuseLongTerms(pieces: readonly string[]): void {
   pieces.forEach((piece, index) => {
-    const length = piece.replace(/\s+/g, ' ').trim().length;
+    const length = normalizeWhitespace(piece).length;
     if (length > QUERY_LIMITS.maxTermLength + 3) {
       throw new UserError(
         'QUERY_INVALID',
