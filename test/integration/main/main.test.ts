@@ -1,0 +1,160 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseKeywordQuery } from '../../../src/digest/query.ts';
+import { silentLogger } from '../../../src/log.ts';
+import { openStore } from '../../../src/store/index.ts';
+import { SubscriptionRepository } from '../../../src/store/repositories/subscriptions.ts';
+import { type FakeArxiv, startFakeArxiv } from '../../fakes/arxiv-server.ts';
+
+/*
+ * `npm start` as a user runs it without chat credentials and without a terminal: the console delivery. The
+ * bot prints a due digest and writes it to files, answers /healthz, and on SIGTERM stops and exits 0
+ * within 10 s.
+ */
+
+const main = resolve(import.meta.dirname, '../../../src/main.ts');
+const listing = readFileSync(resolve(import.meta.dirname, '../../fixtures/arxiv/listing.rss.xml'));
+
+let arxiv: FakeArxiv;
+let dir: string;
+
+beforeAll(async () => {
+  arxiv = await startFakeArxiv({ recordings: false });
+  arxiv.setListing(listing);
+  dir = mkdtempSync(join(tmpdir(), 'arxiv-digest-main-'));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      categories: ['cs.CL', 'cs.LG'],
+      keywords: ['translation'],
+      ai_summary: { enabled: false },
+    }),
+  );
+  // The shell's channel, subscribed since yesterday with a digest due at midnight UTC: due at the first tick.
+  const store = await openStore(`sqlite://${join(dir, 'data/arxiv-digest.sqlite')}`);
+  const yesterday = new Date(Date.now() - 36 * 60 * 60 * 1000).toISOString();
+  await new SubscriptionRepository(store, silentLogger).put({
+    schemaVersion: 1,
+    target: 'shell:local',
+    kind: 'channel',
+    query: parseKeywordQuery('translation, distributed training'),
+    categories: ['cs.CL', 'cs.LG'],
+    schedule: { time: '00:00', timeZone: 'UTC' },
+    maxPapers: 30,
+    minScore: 0,
+    summaries: false,
+    public: false,
+    createdBy: 'config',
+    createdAt: yesterday,
+    updatedAt: yesterday,
+  });
+  await store.close();
+});
+
+afterAll(async () => {
+  await arxiv.close();
+});
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  logs: () => Array<Record<string, unknown>>;
+  exit: Promise<number | null>;
+}
+
+function start(): Running {
+  const child = spawn(process.execPath, [main], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      ARXIV_RSS_URL: arxiv.rssUrl,
+      ARXIV_API_URL: arxiv.apiUrl,
+      ARXIV_MIN_INTERVAL_MS: '0',
+      PORT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const logs = () =>
+    stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { child, stdout: () => stdout, stderr: () => stderr, logs, exit };
+}
+
+async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+}
+
+describe('npm start without chat credentials or a terminal', () => {
+  it('delivers the due digest to stdout and files, serves /healthz, and stops on SIGTERM within 10 s', {
+    timeout: 60_000,
+  }, async () => {
+    const bot = start();
+    const starting = await waitFor(
+      () => bot.logs().find((line) => line.msg === 'arxiv-digest starting'),
+      'start',
+    );
+    expect(starting.why).toMatch(/no SLACK_BOT_TOKEN and no terminal/);
+    expect(starting.model).toMatch(/extractive/);
+
+    await waitFor(() => bot.logs().find((line) => line.msg === 'digest delivered'), 'the digest');
+    expect(bot.stdout()).toContain('arXiv digest · 2026-02-04');
+    expect(bot.stdout()).toContain('Tokenizer-Free Translation of Low-Resource Languages');
+    await waitFor(() => bot.logs().find((line) => line.msg === 'digest written to files'), 'the files');
+    const page = join(dir, 'data/digests/shell_local/2026-02-04.md');
+    expect(existsSync(page)).toBe(true);
+    expect(readFileSync(page, 'utf8')).toContain('Distributed Training Without Parameter Servers');
+    expect(readFileSync(join(dir, 'data/digests/shell_local/feed.xml'), 'utf8')).toContain('<rss');
+
+    const listening = await waitFor(
+      () => bot.logs().find((line) => line.msg === 'HTTP server listening'),
+      'HTTP',
+    );
+    const health = await fetch(`${String(listening.url)}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', store: { reachable: true } });
+
+    const signalled = Date.now();
+    bot.child.kill('SIGTERM');
+    expect(await bot.exit).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(bot.logs().map((line) => line.msg)).toContain('stopped');
+  });
+
+  it('a second start delivers nothing again and says why it stopped on a bad config', {
+    timeout: 60_000,
+  }, async () => {
+    const again = start();
+    await waitFor(() => again.logs().find((line) => line.msg === 'arxiv-digest running'), 'start');
+    // Give the first tick time to run: the digest was delivered before, so nothing is printed.
+    await new Promise((wait) => setTimeout(wait, 1500));
+    expect(again.stdout()).not.toContain('arXiv digest ·');
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ categories: ['cs.XY'] }));
+    const bad = start();
+    expect(await bad.exit).toBe(2);
+    expect(bad.stderr()).toContain('categories[0]: expected a known arXiv category');
+  });
+});
