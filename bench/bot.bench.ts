@@ -23,6 +23,7 @@ import { PaperRepository } from '../src/store/repositories/papers.ts';
 import { startFakeArxiv } from '../test/fakes/arxiv-server.ts';
 import { MemoryAdapter } from '../test/fakes/memory-adapter.ts';
 import { sharedFixturePath } from '../test/support/shared-fixtures.ts';
+import { makeSubscription } from '../test/support/subscriptions.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -122,21 +123,13 @@ if (!config) throw new Error('bench config invalid');
     const now = new Date().toISOString();
     for (let target = 0; target < 100; target++) {
       const terms = [0, 1, 2].map((k) => vocabulary[(target * 7 + k * 3) % vocabulary.length]);
-      await bot.subscriptions.put({
-        schemaVersion: 1,
-        target: `test:c${target}`,
-        kind: 'channel',
-        query: parseKeywordQuery(terms.join(', ')),
-        categories: config.categories,
-        schedule: { time: '08:00', timeZone: 'UTC' },
-        maxPapers: 30,
-        minScore: 0,
-        summaries: false,
-        public: false,
-        createdBy: 'config',
-        createdAt: now,
-        updatedAt: now,
-      });
+      await bot.subscriptions.put(
+        makeSubscription(`test:c${target}`, {
+          query: parseKeywordQuery(terms.join(', ')),
+          categories: config.categories,
+          createdAt: now,
+        }),
+      );
     }
     const subscriptions = await bot.subscriptions.all();
     gc();

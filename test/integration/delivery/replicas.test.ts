@@ -10,6 +10,7 @@ import { SubscriptionRepository } from '../../../src/store/repositories/subscrip
 import type { FakeArxiv } from '../../fakes/arxiv-server.ts';
 import { type ChatMessage, type FakeChat, startFakeChat } from '../../fakes/chat-server.ts';
 import { describeWithServer } from '../../support/servers.ts';
+import { makeSubscription } from '../../support/subscriptions.ts';
 import { startGraphArxiv } from './support.ts';
 
 /*
@@ -37,22 +38,14 @@ async function seed(storeUrl: string): Promise<void> {
   const repository = new SubscriptionRepository(store, silentLogger);
   const yesterday = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000).toISOString();
   for (const target of TARGETS) {
-    await repository.put({
-      schemaVersion: 1,
-      target,
-      kind: 'channel',
-      query: parseKeywordQuery('graph'),
-      categories: ['cs.LG'],
-      // Due since midnight UTC today.
-      schedule: { time: '00:00', timeZone: 'UTC' },
-      maxPapers: 30,
-      minScore: 0,
-      summaries: false,
-      public: false,
-      createdBy: 'config',
-      createdAt: yesterday,
-      updatedAt: yesterday,
-    });
+    await repository.put(
+      makeSubscription(target, {
+        query: parseKeywordQuery('graph'),
+        // Due since midnight UTC today.
+        schedule: { time: '00:00', timeZone: 'UTC' },
+        createdAt: yesterday,
+      }),
+    );
   }
   await store.close();
 }

@@ -8,6 +8,7 @@ import { silentLogger } from '../../../src/log.ts';
 import { openStore } from '../../../src/store/index.ts';
 import { SubscriptionRepository } from '../../../src/store/repositories/subscriptions.ts';
 import { type FakeArxiv, startFakeArxiv } from '../../fakes/arxiv-server.ts';
+import { makeSubscription } from '../../support/subscriptions.ts';
 
 /*
  * `npm start` as a user runs it without chat credentials and without a terminal: the console delivery. The
@@ -36,21 +37,14 @@ beforeAll(async () => {
   // The shell's channel, subscribed since yesterday with a digest due at midnight UTC: due at the first tick.
   const store = await openStore(`sqlite://${join(dir, 'data/arxiv-digest.sqlite')}`);
   const yesterday = new Date(Date.now() - 36 * 60 * 60 * 1000).toISOString();
-  await new SubscriptionRepository(store, silentLogger).put({
-    schemaVersion: 1,
-    target: 'shell:local',
-    kind: 'channel',
-    query: parseKeywordQuery('translation, distributed training'),
-    categories: ['cs.CL', 'cs.LG'],
-    schedule: { time: '00:00', timeZone: 'UTC' },
-    maxPapers: 30,
-    minScore: 0,
-    summaries: false,
-    public: false,
-    createdBy: 'config',
-    createdAt: yesterday,
-    updatedAt: yesterday,
-  });
+  await new SubscriptionRepository(store, silentLogger).put(
+    makeSubscription('shell:local', {
+      query: parseKeywordQuery('translation, distributed training'),
+      categories: ['cs.CL', 'cs.LG'],
+      schedule: { time: '00:00', timeZone: 'UTC' },
+      createdAt: yesterday,
+    }),
+  );
   await store.close();
 });
 

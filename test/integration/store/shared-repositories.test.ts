@@ -5,13 +5,10 @@ import { openStore, type Store } from '../../../src/store/index.ts';
 import { LeaseRepository } from '../../../src/store/repositories/leases.ts';
 import { MessageRepository } from '../../../src/store/repositories/messages.ts';
 import { PaperRepository } from '../../../src/store/repositories/papers.ts';
-import {
-  SUBSCRIPTION_SCHEMA,
-  type Subscription,
-  SubscriptionRepository,
-} from '../../../src/store/repositories/subscriptions.ts';
+import { type Subscription, SubscriptionRepository } from '../../../src/store/repositories/subscriptions.ts';
 import { makePaper } from '../../support/papers.ts';
 import { describeWithServer, type ServerKind } from '../../support/servers.ts';
+import { makeSubscription } from '../../support/subscriptions.ts';
 
 /*
  * The typed repositories, unchanged, over Redis and PostgreSQL, with two Stores on one server standing for
@@ -23,21 +20,13 @@ function paper(index: number): Paper {
 }
 
 function subscription(target: string): Subscription {
-  return {
-    schemaVersion: SUBSCRIPTION_SCHEMA,
-    target,
-    kind: 'channel',
-    query: null,
-    categories: ['cs.LG'],
+  return makeSubscription(target, {
     schedule: { time: '09:00', timeZone: 'Europe/Paris' },
     maxPapers: 10,
     minScore: 1,
     summaries: true,
-    public: false,
-    createdBy: 'config',
     createdAt: '2026-02-09T00:00:00.000Z',
-    updatedAt: '2026-02-09T00:00:00.000Z',
-  };
+  });
 }
 
 for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[]) {

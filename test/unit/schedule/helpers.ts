@@ -1,7 +1,8 @@
 /* Shared by the scheduler's unit and integration tests. */
 import { createLogger, type Logger } from '../../../src/log.ts';
 import type { DeliveryReport, ScheduledRun, Scheduler } from '../../../src/schedule/scheduler.ts';
-import { SUBSCRIPTION_SCHEMA, type Subscription } from '../../../src/store/repositories/subscriptions.ts';
+import type { Subscription } from '../../../src/store/repositories/subscriptions.ts';
+import { makeSubscription } from '../../support/subscriptions.ts';
 
 export function subscription(
   target: string,
@@ -9,21 +10,13 @@ export function subscription(
   timeZone: string,
   createdAt = '2024-12-01T00:00:00.000Z',
 ): Subscription {
-  return {
-    schemaVersion: SUBSCRIPTION_SCHEMA,
-    target,
-    kind: 'channel',
-    query: null,
+  return makeSubscription(target, {
     categories: ['cs.AI'],
     schedule: { time, timeZone },
     maxPapers: 10,
     minScore: 1,
-    summaries: false,
-    public: false,
-    createdBy: 'config',
     createdAt,
-    updatedAt: createdAt,
-  };
+  });
 }
 
 /** "target scheduledFor", the form the assertions compare. */
