@@ -122,8 +122,10 @@ describe('GET /metrics', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toBe(world.metrics.registry.contentType);
     expect(answer.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    // prom-client writes NaN as "Nan" (the event loop lag before its first sample); Prometheus reads floats
+    // with Go's ParseFloat, which takes either.
     const sample =
-      /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*")*\})? (-?[0-9.]+(e[+-]?\d+)?|NaN|[+-]Inf)$/;
+      /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*")*\})? (-?[0-9.]+(e[+-]?\d+)?|NaN|Nan|[+-]Inf)$/;
     const lines = answer.body.split('\n').filter((line) => line !== '');
     const bad = lines.filter(
       (line) => !line.startsWith('# HELP ') && !line.startsWith('# TYPE ') && !sample.test(line),
