@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messagePlainText } from '../../../adapters/shell/render.ts';
 import { Bot } from '../../../src/bot/bot.ts';
-import { validateConfig } from '../../../src/config/load.ts';
 import type { Config } from '../../../src/config/schema.ts';
 import { createEngine, type Engine } from '../../../src/engine.ts';
 import { silentLogger } from '../../../src/log.ts';
@@ -12,6 +11,7 @@ import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { type FakeArxiv, startFakeArxiv } from '../../fakes/arxiv-server.ts';
 import { MemoryAdapter, TEST_CHANNEL, TEST_USER } from '../../fakes/memory-adapter.ts';
+import { botTestConfig } from '../../support/bot-config.ts';
 
 const listing = readFileSync(resolve(import.meta.dirname, '../../fixtures/arxiv/listing.rss.xml'));
 
@@ -26,19 +26,7 @@ interface World {
 }
 
 async function makeWorld(dir: string, arxiv: FakeArxiv, chat: MemoryAdapter): Promise<World> {
-  const { config } = validateConfig({
-    categories: ['cs.CL', 'cs.LG'],
-    keywords: ['mixture of experts', 'distributed training', 'translation'],
-    ai_summary: { enabled: false },
-    arxiv: {
-      rss_url: arxiv.rssUrl,
-      api_url: arxiv.apiUrl,
-      min_interval_ms: 0,
-      max_retries: 0,
-      timeout_ms: 2000,
-    },
-  });
-  if (!config) throw new Error('test config invalid');
+  const config = botTestConfig(arxiv);
   const store = await openStore(`sqlite://${join(dir, 'state.sqlite')}`);
   const engine = createEngine({ config, store, env: {} });
   const bot = new Bot({

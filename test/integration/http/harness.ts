@@ -5,7 +5,6 @@ import { Writable } from 'node:stream';
 import type { TargetId } from '../../../adapters/types.ts';
 import { Bot } from '../../../src/bot/bot.ts';
 import { newSubscription } from '../../../src/bot/subscriptions.ts';
-import { validateConfig } from '../../../src/config/load.ts';
 import type { Config } from '../../../src/config/schema.ts';
 import type { Digest } from '../../../src/digest/digest.ts';
 import { digestToJson } from '../../../src/digest/render/json.ts';
@@ -19,6 +18,7 @@ import { DELIVERY_SCHEMA } from '../../../src/store/repositories/deliveries.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { type FakeArxiv, startFakeArxiv } from '../../fakes/arxiv-server.ts';
 import { MemoryAdapter, TEST_CHANNEL } from '../../fakes/memory-adapter.ts';
+import { botTestConfig } from '../../support/bot-config.ts';
 
 export const PUBLIC_URL = 'https://digest.example.org';
 
@@ -43,19 +43,7 @@ export interface HttpWorld {
 export async function startWorld(dir: string, server: Partial<HttpServerOptions> = {}): Promise<HttpWorld> {
   const arxiv = await startFakeArxiv({ recordings: false });
   arxiv.setListing(readFileSync(resolve(import.meta.dirname, '../../fixtures/arxiv/listing.rss.xml')));
-  const { config } = validateConfig({
-    categories: ['cs.CL', 'cs.LG'],
-    keywords: ['mixture of experts', 'distributed training', 'translation'],
-    ai_summary: { enabled: false },
-    arxiv: {
-      rss_url: arxiv.rssUrl,
-      api_url: arxiv.apiUrl,
-      min_interval_ms: 0,
-      max_retries: 0,
-      timeout_ms: 2000,
-    },
-  });
-  if (!config) throw new Error('test config invalid');
+  const config = botTestConfig(arxiv);
   const store = await openStore(`sqlite://${join(dir, 'state.sqlite')}`);
   const logs: Array<Record<string, unknown>> = [];
   const logger = captureLogger(logs);
