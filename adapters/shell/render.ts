@@ -4,7 +4,7 @@
  * user or a model); links always show their destination.
  */
 import type { Paper } from '../../src/arxiv/paper.ts';
-import type { Block, OutboundMessage, Span } from '../types.ts';
+import type { Block, OutboundMessage, Span } from '../../src/chat/types.ts';
 import { renderMarkdown } from './markdown.ts';
 import { sanitizeTerminalText } from './sanitize.ts';
 import { formatLink, plainStyle, type Style } from './style.ts';

@@ -13,8 +13,6 @@
  * layout.ts). ANSI colour only when the output is a terminal, unless `color` says otherwise.
  */
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
-import { isAppError } from '../../src/errors.ts';
-import { type Logger, silentLogger } from '../../src/log.ts';
 import type {
   AdapterHealth,
   ChatAdapter,
@@ -26,7 +24,9 @@ import type {
   TargetId,
   UserId,
   Visibility,
-} from '../types.ts';
+} from '../../src/chat/types.ts';
+import { isAppError } from '../../src/errors.ts';
+import { type Logger, silentLogger } from '../../src/log.ts';
 import { type JournalRecord, PostJournal } from './journal.ts';
 import { type EntryHeader, formatEntry, formatNotice } from './layout.ts';
 import { messagePlainText, renderMessage } from './render.ts';

@@ -6,7 +6,7 @@
  * see `SlackAdapter.post`.
  */
 import type { Paper } from '../../src/arxiv/paper.ts';
-import type { Block, OutboundMessage, Span } from '../types.ts';
+import type { Block, OutboundMessage, Span } from '../../src/chat/types.ts';
 import { cleanLine, cleanText, escapeMrkdwn, mrkdwnLink } from './escape.ts';
 import { markdownToMrkdwn } from './markdown.ts';
 import { clipMrkdwn, clipPlain, splitMrkdwn } from './split.ts';

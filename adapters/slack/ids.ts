@@ -2,7 +2,7 @@
  * Slack's side of the opaque ids of adapters/types.ts: channels are `slack:<team>:<channel>`, users (and
  * their direct-message targets) `slack:<team>:@<user>`.
  */
-import type { TargetId, UserId } from '../types.ts';
+import type { TargetId, UserId } from '../../src/chat/types.ts';
 
 export type SlackTarget =
   | { kind: 'channel'; team: string; channel: string }

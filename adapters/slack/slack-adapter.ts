@@ -29,8 +29,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
-import { ExternalError, isAppError, UserError } from '../../src/errors.ts';
-import { type Logger, silentLogger } from '../../src/log.ts';
 import type {
   AdapterHealth,
   ChatAdapter,
@@ -42,7 +40,9 @@ import type {
   TargetId,
   UserId,
   Visibility,
-} from '../types.ts';
+} from '../../src/chat/types.ts';
+import { ExternalError, isAppError, UserError } from '../../src/errors.ts';
+import { type Logger, silentLogger } from '../../src/log.ts';
 import { renderMessage, type SlackMessage } from './blocks.ts';
 import { channelTarget, isDirectMessageChannel, parseSlackTarget, userTarget } from './ids.ts';
 import { boltLogger } from './logger.ts';

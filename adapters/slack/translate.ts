@@ -3,7 +3,7 @@
  * form fields, `reaction_added` in an `event_callback` envelope, old or current shape), so they are tested
  * on the recorded payloads without a connection.
  */
-import type { TargetId, UserId } from '../types.ts';
+import type { TargetId, UserId } from '../../src/chat/types.ts';
 import { channelTarget, isDirectMessageChannel, userTarget } from './ids.ts';
 
 /** The fields of a slash command the adapter reads (Slack sends more). */

@@ -1,4 +1,4 @@
-import { type ChatAdapter, PLATFORMS, type Platform, type TargetId } from '../../adapters/types.ts';
+import type { ChatAdapter, Platform, TargetId } from '../chat/types.ts';
 import { UserError } from '../errors.ts';
 
 /** The running adapters, found by the platform prefix of a target id (`slack:T1:C2` -> slack). */
@@ -31,9 +31,10 @@ export class AdapterRegistry {
   }
 }
 
+/** The platform prefix of a target id (`slack` for `slack:T1:C2`), or null when it has none. */
 export function platformOf(target: TargetId): Platform | null {
-  const prefix = target.slice(0, target.indexOf(':'));
-  return (PLATFORMS as readonly string[]).includes(prefix) ? (prefix as Platform) : null;
+  const colon = target.indexOf(':');
+  return colon > 0 ? target.slice(0, colon) : null;
 }
 
 /** Whether a target is a user (a direct message) rather than a channel: user ids have `@` after the last colon. */

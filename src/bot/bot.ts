@@ -6,7 +6,7 @@ import type {
   Platform,
   ReactionEvent,
   TargetId,
-} from '../../adapters/types.ts';
+} from '../chat/types.ts';
 import type { Config } from '../config/schema.ts';
 import type { Engine } from '../engine.ts';
 import { isAppError } from '../errors.ts';

@@ -1,4 +1,4 @@
-import type { MessageRef } from '../../adapters/types.ts';
+import type { MessageRef } from '../chat/types.ts';
 import { digestFromJson, digestToJson } from '../digest/render/json.ts';
 import { type Engine, makeDigest } from '../engine.ts';
 import type { Logger } from '../log.ts';

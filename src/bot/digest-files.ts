@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TargetId } from '../../adapters/types.ts';
+import type { TargetId } from '../chat/types.ts';
 import type { Digest } from '../digest/digest.ts';
 import { renderMarkdown } from '../digest/render/markdown.ts';
 import { renderRss } from '../digest/render/rss.ts';

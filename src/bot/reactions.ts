@@ -1,5 +1,5 @@
-import type { ReactionEvent } from '../../adapters/types.ts';
 import { findArxivId } from '../arxiv/paper.ts';
+import type { ReactionEvent } from '../chat/types.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import type { MessageRepository } from '../store/repositories/messages.ts';

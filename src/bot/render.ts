@@ -3,8 +3,9 @@
  * nothing is escaped, and every piece of text from arXiv, a user or a model stays in a span or block of its
  * own so an adapter can tell it apart from the bot's own words.
  */
-import type { Block, OutboundMessage, Span } from '../../adapters/types.ts';
+
 import type { Paper } from '../arxiv/paper.ts';
+import type { Block, OutboundMessage, Span } from '../chat/types.ts';
 import type { Digest } from '../digest/digest.ts';
 import type { RankedPaper } from '../digest/listing-index.ts';
 import { formatKeywordQuery, type KeywordQuery } from '../digest/query.ts';

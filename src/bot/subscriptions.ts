@@ -1,4 +1,4 @@
-import type { TargetId, UserId } from '../../adapters/types.ts';
+import type { TargetId, UserId } from '../chat/types.ts';
 import type { Config } from '../config/schema.ts';
 import { queryFromConfig } from '../digest/query.ts';
 import type { Logger } from '../log.ts';

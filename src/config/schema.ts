@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ANNOUNCE_TYPES } from '../arxiv/paper.ts';
 import { canonicalCategory, closestCategories } from '../arxiv/taxonomy.ts';
+import { PLATFORM_NAMES } from '../chat/platforms.ts';
 
 /*
  * The schema of config.json. Every error message below completes the sentence "expected ...": the loader
@@ -120,7 +121,7 @@ const localTime = z
 const seededChannel = z.object({
   target: z
     .string({ error: 'a target id such as "slack:T0123:C0456" or "discord:123:456"' })
-    .regex(/^(slack|discord|shell):\S+$/, {
+    .regex(new RegExp(`^(${PLATFORM_NAMES.join('|')}):\\S+$`), {
       error: 'a target id such as "slack:T0123:C0456" or "discord:123:456"',
     }),
   keywords: keywordList.optional(),

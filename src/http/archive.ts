@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { absUrlFor, versionedId } from '../arxiv/paper.ts';
+import { platformLabel } from '../chat/platforms.ts';
 import type { Digest } from '../digest/digest.ts';
 import type { RankedPaper } from '../digest/listing-index.ts';
 import { formatKeywordQuery } from '../digest/query.ts';
@@ -78,8 +79,6 @@ function cspHash(text: string): string {
   return `sha256-${createHash('sha256').update(text).digest('base64')}`;
 }
 
-const PLATFORMS: Record<string, string> = { slack: 'Slack', discord: 'Discord', shell: 'Shell' };
-
 /** The archive page: every text from arXiv, a model or a user is escaped; no script; links go to arXiv. */
 export function renderArchivePage(sections: readonly ArchiveSection[], generatedAt: Date): string {
   const body =
@@ -119,8 +118,7 @@ export function renderArchivePage(sections: readonly ArchiveSection[], generated
 }
 
 function sectionTitle(section: ArchiveSection): string {
-  const platform = PLATFORMS[section.platform] ?? section.platform;
-  return `${platform} channel: ${section.queryText || 'no keywords'}`;
+  return `${platformLabel(section.platform)} channel: ${section.queryText || 'no keywords'}`;
 }
 
 function renderSection(section: ArchiveSection): string {

@@ -1,5 +1,6 @@
-import type { AdapterHealth, Platform } from '../../adapters/types.ts';
+import type { AdapterHealth, Platform } from '../chat/types.ts';
 import type { Store } from '../store/store.ts';
+import { withTimeout } from '../timeout.ts';
 import { VERSION } from '../version.ts';
 
 /** The body of `GET /healthz`. */
@@ -43,13 +44,9 @@ export function createHealthCheck(sources: HealthSources): () => Promise<HealthR
 }
 
 async function pingWithin(store: Pick<Store, 'ping'>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([store.ping().catch(() => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withTimeout(
+    store.ping().catch(() => false),
+    timeoutMs,
+    () => false,
+  );
 }

@@ -11,14 +11,16 @@
  * - Requests are logged at debug level by route name, never by URL: a feed URL holds its token, and any
  *   query string may hold something private.
  */
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HttpRoute } from '../chat/types.ts';
 import { UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeliveryReader } from '../store/repositories/deliveries.ts';
 import type { FeedTokenRepository } from '../store/repositories/feeds.ts';
 import type { SubscriptionRepository } from '../store/repositories/subscriptions.ts';
+import { withTimeout } from '../timeout.ts';
 import { ARCHIVE_CSP, loadArchive, renderArchivePage } from './archive.ts';
 import { feedReply } from './feed.ts';
 import type { HealthReport } from './health.ts';
@@ -30,12 +32,6 @@ import {
   notFound,
   type Reply,
 } from './reply.ts';
-
-export interface Mount {
-  /** The exact path, e.g. "/slack/events"; the listener gets the request untouched (body unread). */
-  path: string;
-  listener: RequestListener;
-}
 
 export interface HttpServerOptions {
   host: string;
@@ -50,7 +46,7 @@ export interface HttpServerOptions {
   feeds: Pick<FeedTokenRepository, 'targetOf'>;
   deliveries: DeliveryReader;
   subscriptions: Pick<SubscriptionRepository, 'all'>;
-  mounts?: readonly Mount[];
+  mounts?: readonly HttpRoute[];
   /** How long close() lets requests in flight finish before it cuts their connections. Default 5000 ms. */
   closeTimeoutMs?: number;
   /** How long a rendered archive page is served before it is made again. Default 60000 ms; 0: every time. */
@@ -246,14 +242,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
         const idle =
           inFlight.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve));
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), closeTimeoutMs);
-        });
-        if (await Promise.race([idle.then(() => false), timedOut])) {
+        if (
+          await withTimeout(
+            idle.then(() => false),
+            closeTimeoutMs,
+            () => true,
+          )
+        ) {
           logger.warn({ requests: inFlight.size }, 'HTTP requests still running at shutdown were cut off');
         }
-        clearTimeout(timer);
         server.closeAllConnections();
         await stopped;
         logger.info('HTTP server closed');

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { TargetId } from '../../adapters/types.ts';
+import type { TargetId } from '../chat/types.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import type { Lease, LeaseRepository } from '../store/repositories/leases.ts';

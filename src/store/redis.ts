@@ -3,6 +3,7 @@ import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
 import type { KeyvEntry } from 'keyv';
 import { ExternalError, UserError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { withTimeout } from '../timeout.ts';
 import type { AtomicStoreAdapter, StoreBackend, Versioned } from './store.ts';
 import { reason, redactUrl } from './url.ts';
 
@@ -86,19 +87,12 @@ class RedisConnection {
 
   /** Runs one operation with a deadline, turning any failure into an ExternalError naming the store. */
   async guard<T>(operation: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.#commandTimeoutMs} ms`)),
-        this.#commandTimeoutMs,
-      );
-    });
     try {
-      return await Promise.race([operation(), deadline]);
+      return await withTimeout(operation(), this.#commandTimeoutMs, () => {
+        throw new Error(`no answer within ${this.#commandTimeoutMs} ms`);
+      });
     } catch (error) {
       throw this.failure(error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

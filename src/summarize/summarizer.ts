@@ -4,6 +4,7 @@ import { type Paper, versionedId } from '../arxiv/paper.ts';
 import { isAppError, UserError } from '../errors.ts';
 import { Limiter } from '../limiter.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { withTimeout } from '../timeout.ts';
 import { fitToBudget, sectionsTokens } from './budget.ts';
 import { cacheKey, SummaryCache } from './cache.ts';
 import { ChatModel, ContextLengthError } from './chat.ts';
@@ -238,12 +239,7 @@ export class Summarizer {
       ...request.tldrFor.map((p) => start('tldr', p, tldrs)),
       ...request.fullFor.map((p) => start('full', p, full)),
     ]);
-    let timer: NodeJS.Timeout | undefined;
-    const timeUp = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline.getTime() - Date.now()));
-    });
-    await Promise.race([work, timeUp]);
-    clearTimeout(timer);
+    await withTimeout(work, deadline.getTime() - Date.now(), () => undefined);
     const pending = {
       tldr: request.tldrFor.filter((p) => !tldrs.has(p.id)).map((p) => p.id),
       full: request.fullFor.filter((p) => !full.has(p.id)).map((p) => p.id),

@@ -4,14 +4,14 @@
  * the platform's side (see driver.ts); the suite starts and stops the adapter itself.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findArxivId } from '../../src/arxiv/paper.ts';
 import type {
   CommandEvent,
   InboundHandlers,
   MessageRef,
   OutboundMessage,
   ReactionEvent,
-} from '../../adapters/types.ts';
-import { findArxivId } from '../../src/arxiv/paper.ts';
+} from '../../src/chat/types.ts';
 import type { ContractHarness, Shown, ShownMessage } from './driver.ts';
 import { hostileMessage, inertProblems } from './hostile.ts';
 

@@ -9,7 +9,7 @@
  * (shell-driver.ts); the memory adapter's reads what it recorded. (There is no Discord adapter yet: its driver
  * would do the same over a fake Gateway and REST API, its `wouldPing` also weighing `allowed_mentions`.)
  */
-import type { ChatAdapter, MessageRef, TargetId, UserId, Visibility } from '../../adapters/types.ts';
+import type { ChatAdapter, MessageRef, TargetId, UserId, Visibility } from '../../src/chat/types.ts';
 
 /** A link a reader can follow: the text they see for it, and where it goes. */
 export interface ShownLink {

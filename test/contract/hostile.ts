@@ -4,8 +4,8 @@
  * Each block also carries a marker word, so an adapter cannot pass by dropping the content altogether.
  */
 
-import type { OutboundMessage } from '../../adapters/types.ts';
 import type { Paper } from '../../src/arxiv/paper.ts';
+import type { OutboundMessage } from '../../src/chat/types.ts';
 import type { Shown } from './driver.ts';
 
 const EVIL_URL = 'https://evil.example/phish';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { InboundHandlers, MessageRef } from '../../adapters/types.ts';
+import type { InboundHandlers, MessageRef } from '../../src/chat/types.ts';
 import { ExternalError } from '../../src/errors.ts';
 import { MemoryAdapter, TEST_CHANNEL, TEST_USER } from '../fakes/memory-adapter.ts';
 

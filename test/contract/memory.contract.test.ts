@@ -1,5 +1,5 @@
 import { messagePlainText } from '../../adapters/shell/render.ts';
-import type { OutboundMessage } from '../../adapters/types.ts';
+import type { OutboundMessage } from '../../src/chat/types.ts';
 import { MemoryAdapter } from '../fakes/memory-adapter.ts';
 import { runAdapterContract } from './adapter-contract.ts';
 import type { Shown } from './driver.ts';

@@ -4,7 +4,7 @@
  * the way a person reads it (numbers, indentation, labels), and the ContractDriver built on both.
  */
 import { type PassThrough, Writable } from 'node:stream';
-import type { TargetId, UserId } from '../../adapters/types.ts';
+import type { TargetId, UserId } from '../../src/chat/types.ts';
 import type { ContractDriver, Shown, ShownAnswer, ShownMessage } from './driver.ts';
 import { linksInPlainText } from './plain-links.ts';
 

@@ -12,7 +12,7 @@ import type {
   OutboundMessage,
   PostOptions,
   TargetId,
-} from '../../adapters/types.ts';
+} from '../../src/chat/types.ts';
 
 export class HttpChatAdapter implements ChatAdapter {
   readonly platform = 'test';

@@ -11,6 +11,7 @@
  * idempotency key are maps, so a run of 100 targets × 30 papers costs nothing noticeable here.
  */
 import { messagePlainText } from '../../adapters/shell/render.ts';
+import { isUserTarget } from '../../src/bot/adapters.ts';
 import type {
   AdapterHealth,
   ChatAdapter,
@@ -22,8 +23,7 @@ import type {
   TargetId,
   UserId,
   Visibility,
-} from '../../adapters/types.ts';
-import { isUserTarget } from '../../src/bot/adapters.ts';
+} from '../../src/chat/types.ts';
 import { ExternalError } from '../../src/errors.ts';
 
 export const TEST_CHANNEL: TargetId = 'test:c1';

@@ -1,4 +1,4 @@
-import type { CommandEvent, OutboundMessage, TargetId, Visibility } from '../../../adapters/types.ts';
+import type { CommandEvent, OutboundMessage, TargetId, Visibility } from '../../chat/types.ts';
 import type { Config } from '../../config/schema.ts';
 import { formatKeywordQuery, type KeywordQuery, QUERY_LIMITS, type QueryTerm } from '../../digest/query.ts';
 import type { Engine } from '../../engine.ts';

@@ -1,5 +1,5 @@
 import type { Keyv } from 'keyv';
-import type { MessageRef, TargetId } from '../../../adapters/types.ts';
+import type { MessageRef, TargetId } from '../../chat/types.ts';
 import type { DigestJson } from '../../digest/render/json.ts';
 import type { Logger } from '../../log.ts';
 import type { AtomicNamespace, Store } from '../store.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Keyv } from 'keyv';
-import type { TargetId } from '../../../adapters/types.ts';
+import type { TargetId } from '../../chat/types.ts';
 import type { AtomicNamespace, Store } from '../store.ts';
 
 /**

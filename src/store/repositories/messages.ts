@@ -1,5 +1,5 @@
 import type { Keyv } from 'keyv';
-import type { MessageRef } from '../../../adapters/types.ts';
+import type { MessageRef } from '../../chat/types.ts';
 import type { Logger } from '../../log.ts';
 import type { AtomicNamespace, Store } from '../store.ts';
 import { key, readRecord } from './records.ts';

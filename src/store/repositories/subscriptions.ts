@@ -1,5 +1,5 @@
 import type { Keyv } from 'keyv';
-import type { TargetId, UserId } from '../../../adapters/types.ts';
+import type { TargetId, UserId } from '../../chat/types.ts';
 import type { KeywordQuery } from '../../digest/query.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../store.ts';

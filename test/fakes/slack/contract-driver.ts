@@ -4,7 +4,7 @@
  * took, answers what reached the command's `response_url`, all shown as a Slack client shows them.
  */
 import { channelTarget, parseSlackTarget, userTarget } from '../../../adapters/slack/ids.ts';
-import type { TargetId } from '../../../adapters/types.ts';
+import type { TargetId } from '../../../src/chat/types.ts';
 import type { ContractDriver, Shown, ShownAnswer, ShownMessage } from '../../contract/driver.ts';
 import type { FakeSlack } from '../slack-server.ts';
 import { type MessagePayload, readMessage } from './shown.ts';

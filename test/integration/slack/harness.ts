@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import { channelTarget, userTarget } from '../../../adapters/slack/ids.ts';
 import { SlackAdapter, type SlackAdapterOptions } from '../../../adapters/slack/slack-adapter.ts';
-import type { CommandEvent, InboundHandlers, ReactionEvent } from '../../../adapters/types.ts';
+import type { CommandEvent, InboundHandlers, ReactionEvent } from '../../../src/chat/types.ts';
 import { createLogger, type Logger } from '../../../src/log.ts';
 import { type FakeChannel, FakeSlack, type FakeUser } from '../../fakes/slack-server.ts';
 

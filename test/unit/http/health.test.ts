@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AdapterHealth, Platform } from '../../../adapters/types.ts';
+import type { AdapterHealth, Platform } from '../../../src/chat/types.ts';
 import { createHealthCheck } from '../../../src/http/health.ts';
 import { openStore } from '../../../src/store/index.ts';
 import { VERSION } from '../../../src/version.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ShellAdapter } from '../../../adapters/shell/shell-adapter.ts';
-import type { InboundHandlers, ReactionEvent } from '../../../adapters/types.ts';
+import type { InboundHandlers, ReactionEvent } from '../../../src/chat/types.ts';
 import { createLogger } from '../../../src/log.ts';
 import { RecordingOutput } from '../../contract/shell-driver.ts';
 

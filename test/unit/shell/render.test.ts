@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../adapters/shell/markdown.ts';
 import { messagePlainText, renderBlock, renderMessage } from '../../../adapters/shell/render.ts';
 import { ansiStyle, plainStyle } from '../../../adapters/shell/style.ts';
-import type { Block } from '../../../adapters/types.ts';
 import type { Paper } from '../../../src/arxiv/paper.ts';
+import type { Block } from '../../../src/chat/types.ts';
 
 function paper(overrides: Partial<Paper> = {}): Paper {
   return {

@@ -3,8 +3,9 @@
  * posts a root and one threaded reply per paper; `/arxiv me list` sends a DM; any other command fails as the
  * core's UserError would; a `memo` reaction posts a summary of the arXiv paper in the message, in its thread.
  */
-import type { ChatAdapter, InboundHandlers, OutboundMessage } from '../../../adapters/types.ts';
+
 import { findArxivId, type Paper } from '../../../src/arxiv/paper.ts';
+import type { ChatAdapter, InboundHandlers, OutboundMessage } from '../../../src/chat/types.ts';
 import { UserError } from '../../../src/errors.ts';
 import { makePaper } from '../../support/papers.ts';
 

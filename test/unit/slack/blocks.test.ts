@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMessage, SLACK_LIMITS } from '../../../adapters/slack/blocks.ts';
-import type { Block, OutboundMessage } from '../../../adapters/types.ts';
 import type { Paper } from '../../../src/arxiv/paper.ts';
+import type { Block, OutboundMessage } from '../../../src/chat/types.ts';
 import { readMessage } from '../../fakes/slack/shown.ts';
 import { blockProblems } from '../../fakes/slack/validate.ts';
 import { makePaper } from '../../support/papers.ts';

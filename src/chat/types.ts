@@ -1,18 +1,22 @@
 /**
- * The ChatAdapter contract: what every chat platform (Slack, Discord, the local shell, the test adapter)
- * implements, and what it hands to the core. Adapters translate and render; every rule lives in the core.
+ * The ChatAdapter contract: what every chat platform (Slack, Discord, the local shell, the tests' in-memory
+ * adapter) implements, and what it hands to the core. The core owns it; adapters under adapters/ implement
+ * it. Adapters translate and render; every rule lives in the core.
  *
  * Ids are opaque strings with a platform prefix, so the core can store and compare them without knowing
  * the platform:
- *   channels   slack:T1:C2        discord:G1:C2      shell:local     test:c1
- *   users      slack:T1:@U3       discord:@U3        shell:@you      test:@u1
+ *   channels   slack:T1:C2        discord:G1:C2      shell:local
+ *   users      slack:T1:@U3       discord:@U3        shell:@you
  * A user id is also a target: posting to it sends a direct message.
  */
-import type { Paper } from '../src/arxiv/paper.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Paper } from '../arxiv/paper.ts';
 
-export const PLATFORMS = ['slack', 'discord', 'shell', 'test'] as const;
-
-export type Platform = (typeof PLATFORMS)[number];
+/**
+ * An adapter's name, which is also the prefix of its ids. The product's platforms are listed in
+ * platforms.ts; the core treats the name as opaque, so a test adapter can have a name of its own.
+ */
+export type Platform = string;
 
 /** Where a message can be posted: a channel, or a user (a direct message). */
 export type TargetId = string;
@@ -119,8 +123,17 @@ export interface AdapterHealth {
   detail: string;
 }
 
+/** An HTTP endpoint an adapter serves on the bot's HTTP server (Slack's Events API in HTTP mode, say). */
+export interface HttpRoute {
+  /** The exact path, e.g. "/slack/events"; the listener gets the request untouched (body unread). */
+  path: string;
+  listener: (request: IncomingMessage, response: ServerResponse) => void;
+}
+
 export interface ChatAdapter {
   readonly platform: Platform;
+  /** The HTTP endpoints this adapter needs on the bot's server; none when it has none. */
+  routes?(): readonly HttpRoute[];
   /** Connects and starts handing events to `handlers`. Rejects with a clear error if it cannot. */
   start(handlers: InboundHandlers): Promise<void>;
   /** Stops taking events, lets a post in flight finish, and disconnects. */
