@@ -10,6 +10,8 @@
  * Ids: channels `test:<name>`, users `test:@<name>`; a message id is a counter. Lookups by target, thread and
  * idempotency key are maps, so a run of 100 targets × 30 papers costs nothing noticeable here.
  */
+import { AdapterLifecycle } from '../../adapters/kit/lifecycle.ts';
+import { PostedKeys } from '../../adapters/kit/posted-keys.ts';
 import { messagePlainText } from '../../adapters/shell/render.ts';
 import { isUserTarget } from '../../src/bot/adapters.ts';
 import type {
@@ -104,12 +106,11 @@ class Hold implements PostHold {
   }
 }
 
-type State = 'new' | 'running' | 'stopped';
-
 export class MemoryAdapter implements ChatAdapter {
   readonly platform = 'test';
 
-  #state: State = 'new';
+  /** Restartable: the workspace outlives the adapter's stop. */
+  readonly #life = new AdapterLifecycle('memory', { restartable: true });
   #handlers: InboundHandlers | null = null;
   #latencyMs: number;
   readonly #canManageByDefault: boolean;
@@ -119,11 +120,11 @@ export class MemoryAdapter implements ChatAdapter {
   readonly #byId = new Map<string, MemoryPost>();
   readonly #byTarget = new Map<TargetId, MemoryPost[]>();
   readonly #byThread = new Map<string, MemoryPost[]>();
-  readonly #byKey = new Map<string, MemoryPost>();
+  /** A key names the first post that carried it. */
+  readonly #byKey = new PostedKeys<MemoryPost>();
   readonly #permissions = new Map<string, boolean>();
   readonly #failures: Array<{ target: TargetId | undefined; failure: InjectedFailure }> = [];
   readonly #holds = new Set<Hold>();
-  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(options: MemoryAdapterOptions = {}) {
     this.#latencyMs = options.latencyMs ?? 0;
@@ -132,39 +133,36 @@ export class MemoryAdapter implements ChatAdapter {
 
   // --- ChatAdapter ----------------------------------------------------------------------------------------
 
-  async start(handlers: InboundHandlers): Promise<void> {
-    if (this.#state === 'running') throw new Error('The memory adapter is already running.');
-    this.#handlers = handlers;
-    this.#state = 'running';
+  start(handlers: InboundHandlers): Promise<void> {
+    return this.#life.start(() => {
+      this.#handlers = handlers;
+    });
   }
 
-  async stop(): Promise<void> {
-    if (this.#state === 'running') this.#state = 'stopped';
-    this.#handlers = null;
-    await Promise.allSettled(this.#inFlight);
+  stop(): Promise<void> {
+    return this.#life.stop({
+      halt: () => {
+        this.#handlers = null;
+      },
+    });
   }
 
   health(): AdapterHealth {
-    if (this.#state === 'running') return { connected: true, detail: 'test: in-memory workspace' };
-    return { connected: false, detail: `test: ${this.#state === 'new' ? 'not started' : 'stopped'}` };
+    if (this.#life.running) return { connected: true, detail: 'test: in-memory workspace' };
+    return { connected: false, detail: `test: ${this.#life.state === 'idle' ? 'not started' : 'stopped'}` };
   }
 
   post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {
-    if (this.#state !== 'running') return Promise.reject(new Error(`The memory adapter is ${this.#state}.`));
-    if (!target.startsWith('test:')) {
-      return Promise.reject(new Error(`The memory adapter cannot post to "${target}": not a test: target.`));
-    }
-    const thread = options.thread;
-    if (thread && thread.target !== target) {
-      return Promise.reject(
-        new Error(`A thread in "${thread.target}" cannot hold a reply posted to "${target}".`),
-      );
-    }
-    const failure = this.#takeFailure(target);
-    const work = this.#deliver(target, message, options, failure);
-    this.#inFlight.add(work);
-    void work.finally(() => this.#inFlight.delete(work)).catch(() => {});
-    return work;
+    return this.#life.post(() => {
+      if (!target.startsWith('test:')) {
+        throw new Error(`The memory adapter cannot post to "${target}": not a test: target.`);
+      }
+      const thread = options.thread;
+      if (thread && thread.target !== target) {
+        throw new Error(`A thread in "${thread.target}" cannot hold a reply posted to "${target}".`);
+      }
+      return this.#deliver(target, message, options, this.#takeFailure(target));
+    });
   }
 
   async findPosted(
@@ -172,7 +170,7 @@ export class MemoryAdapter implements ChatAdapter {
     idempotencyKey: string,
     thread?: MessageRef,
   ): Promise<MessageRef | null> {
-    const post = this.#byKey.get(keyOf(target, idempotencyKey));
+    const post = this.#byKey.get(target, idempotencyKey);
     if (!post) return null;
     if (thread && post.ref.threadId !== rootOf(thread)) return null;
     return { ...post.ref };
@@ -322,10 +320,7 @@ export class MemoryAdapter implements ChatAdapter {
     append(this.#byTarget, post.ref.target, post);
     if (post.ref.threadId !== undefined)
       append(this.#byThread, keyOf(post.ref.target, post.ref.threadId), post);
-    const key = post.idempotencyKey;
-    if (key !== undefined && !this.#byKey.has(keyOf(post.ref.target, key))) {
-      this.#byKey.set(keyOf(post.ref.target, key), post);
-    }
+    if (post.idempotencyKey !== undefined) this.#byKey.remember(post.ref.target, post.idempotencyKey, post);
   }
 
   #takeFailure(target: TargetId): InjectedFailure | undefined {
@@ -335,8 +330,9 @@ export class MemoryAdapter implements ChatAdapter {
   }
 
   #runningHandlers(what: string): InboundHandlers {
-    if (this.#state !== 'running' || !this.#handlers) {
-      throw new Error(`The memory adapter is ${this.#state}: nothing would receive ${what}.`);
+    if (!this.#life.running || !this.#handlers) {
+      const state = this.#life.state === 'idle' ? 'not started' : this.#life.state;
+      throw new Error(`The memory adapter is ${state}: nothing would receive ${what}.`);
     }
     return this.#handlers;
   }
