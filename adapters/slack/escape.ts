@@ -9,18 +9,14 @@
  * Slack has no escape for its formatting characters (`*`, `_`, `~`, `` ` ``): a title such as `*Bold* claim`
  * shows in bold. That changes how text looks, never whom it reaches or where a link goes.
  */
+import { stripControls } from '../../src/text/control.ts';
 
-/** C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-/** An ANSI escape sequence (CSI or OSC): removed whole so its parameters do not linger as text. */
-const ANSI =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences start with control characters
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]/g;
-
-/** Removes what a reader's client could act on rather than show; tabs become spaces, CR LF becomes LF. */
+/**
+ * Removes what a reader's client could act on rather than show (control characters, escape sequences whole,
+ * bidirectional overrides: the core's rule in src/text/control.ts); tabs become spaces, CR LF becomes LF.
+ */
 export function cleanText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(ANSI, '').replace(CONTROL, '');
+  return stripControls(text);
 }
 
 /** Cleaned, on one line. */

@@ -3,6 +3,8 @@
  * summarizer normalizes it here; the renderers still escape it for their own markup.
  */
 
+import { stripControls } from '../text/control.ts';
+
 /** Slack's special commands (<!channel>, <!here>, <!everyone>, <!subteam^...>, <!date...>) and HTML comments. */
 const SLACK_SPECIAL = /<![^<>]*>[ \t]?/g;
 /** User, role and channel references: Slack <@U123>, <@U123|name>, <#C123>; Discord <@123>, <@!123>, <@&123>. */
@@ -13,11 +15,6 @@ const MASS_MENTION = /@+(everyone|here|channel)\b/gi;
 const SLACK_LINK = /<(https?:\/\/[^\s<>|]+)(?:\|[^<>]*)?>/g;
 const SCRIPT_OR_STYLE = /<(script|style)\b[^<>]*>[\s\S]*?<\/\1\s*>/gi;
 const HTML_TAG = /<\/?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?\/?>/g;
-/** C0 and C1 controls except tab and newline. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-/** Bidirectional overrides (they can disguise text), zero-width space and BOM. */
-const INVISIBLE_FORMAT = /[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 /** A whole answer wrapped in a code fence, as chat models like to do. */
 const FENCED = /^```(?:markdown|md|text)?\s*\n([\s\S]*?)\n```$/i;
 
@@ -29,12 +26,14 @@ export interface SanitizeOptions {
 
 export function sanitizeModelText(text: string, options: SanitizeOptions): string {
   // Only a bounded prefix is worth cleaning: the result is cut to maxChars anyway, and the patterns stay cheap.
-  let clean = text
-    .slice(0, options.maxChars * 2)
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, '')
-    .replace(INVISIBLE_FORMAT, '')
-    .trim();
+  // C0 and C1 controls go (tabs, for Markdown indentation, and newlines stay), and so do the bidirectional
+  // overrides (they can disguise text), zero-width spaces, direction marks and the BOM. What is left of an
+  // escape sequence stays as text: a stray ESC must not swallow the rest of the answer.
+  let clean = stripControls(text.slice(0, options.maxChars * 2), {
+    sequences: 'keep-text',
+    format: 'invisible',
+    tabs: 'keep',
+  }).trim();
   clean = FENCED.exec(clean)?.[1] ?? clean;
   // Until nothing changes: removing one tag can join the pieces of another ("<<b></b>!here>").
   for (let previous = ''; previous !== clean; ) {

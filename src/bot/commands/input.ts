@@ -14,13 +14,13 @@
  *   terms refuse them (`findMarkup`).
  */
 
+import { stripControls } from '../../text/control.ts';
+
 /** The longest command text accepted, in UTF-16 code units, checked before anything else. */
 export const MAX_COMMAND_LENGTH = 2000;
 
 const LINE_BREAKS = /\r\n?|[\u0085\u2028\u2029]/g;
 const SPACING_CONTROLS = /[\t\v\f]/g;
-/** Controls except `\n`; format characters except ZWNJ and ZWJ. */
-const INVISIBLE = /(?!\n)\p{Cc}|(?![\u200c\u200d])\p{Cf}/gu;
 const LINK = /<((?:https?|mailto):[^\s<>|]{1,2000})(?:\|([^<>]{0,2000}))?>/giu;
 
 /**
@@ -39,11 +39,10 @@ export function clip(text: string, max = 40): string {
 
 /** The text with invisible characters removed, line breaks unified, link markup resolved (see above). */
 export function cleanText(text: string): string {
-  return text
-    .toWellFormed()
-    .replace(LINE_BREAKS, '\n')
-    .replace(SPACING_CONTROLS, ' ')
-    .replace(INVISIBLE, '')
+  const spaced = text.toWellFormed().replace(LINE_BREAKS, '\n').replace(SPACING_CONTROLS, ' ');
+  // The core's control remover with the command rule: controls but `\n`, and every format character but
+  // ZWNJ and ZWJ; an escape sequence loses its ESC and stays as harmless text.
+  return stripControls(spaced, { sequences: 'keep-text', format: 'all' })
     .normalize('NFC')
     .replace(LINK, (_link, url: string, label: string | undefined) => label?.trim() || url);
 }
