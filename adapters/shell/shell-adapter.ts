@@ -27,6 +27,8 @@ import type {
 } from '../../src/chat/types.ts';
 import { isAppError } from '../../src/errors.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
+import { AdapterLifecycle } from '../kit/lifecycle.ts';
+import { PostedKeys } from '../kit/posted-keys.ts';
 import { type JournalRecord, PostJournal } from './journal.ts';
 import { type EntryHeader, formatEntry, formatNotice } from './layout.ts';
 import { messagePlainText, renderMessage } from './render.ts';
@@ -77,8 +79,6 @@ interface ShownMessage {
   key: string | undefined;
 }
 
-type State = 'new' | 'running' | 'stopped';
-
 const isShellUser = (id: string): boolean => id.startsWith('shell:@');
 
 export class ShellAdapter implements ChatAdapter {
@@ -97,8 +97,7 @@ export class ShellAdapter implements ChatAdapter {
   readonly #journalPath: string | undefined;
   readonly #recentMessages: number;
 
-  #state: State = 'new';
-  #stopping: Promise<void> | null = null;
+  readonly #life = new AdapterLifecycle('shell');
   #handlers: InboundHandlers | null = null;
   #readline: Interface | null = null;
   #sessionOpen = false;
@@ -108,8 +107,8 @@ export class ShellAdapter implements ChatAdapter {
   /** The thread root of the last message printed, so a reply right under its thread needs no label. */
   #lastRoot: string | null = null;
   readonly #messages = new Map<string, ShownMessage>();
-  readonly #keys = new Map<string, MessageRef>();
-  readonly #inFlight = new Set<Promise<unknown>>();
+  /** A key names the first post that carried it, while that post is among the recent messages. */
+  readonly #keys = new PostedKeys<MessageRef>();
   readonly #onOutputError = (error: Error): void => {
     this.#logger.error({ err: error }, 'the shell output failed');
   };
@@ -137,34 +136,34 @@ export class ShellAdapter implements ChatAdapter {
     });
   }
 
-  async start(handlers: InboundHandlers): Promise<void> {
-    if (this.#state !== 'new') throw new Error('This shell adapter was already started; make a new one.');
-    if (this.#journalPath !== undefined) this.#loadJournal(this.#journalPath);
-    this.#handlers = handlers;
-    this.#output.on('error', this.#onOutputError);
-    this.#state = 'running';
-    if (this.#interactive && this.#input) this.#openSession(this.#input);
+  start(handlers: InboundHandlers): Promise<void> {
+    return this.#life.start(() => {
+      if (this.#journalPath !== undefined) this.#loadJournal(this.#journalPath);
+      this.#handlers = handlers;
+      this.#output.on('error', this.#onOutputError);
+      if (this.#interactive && this.#input) this.#openSession(this.#input);
+    });
   }
 
   stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
-  }
-
-  async #stop(): Promise<void> {
-    const wasRunning = this.#state === 'running';
-    this.#state = 'stopped';
-    this.#readline?.close();
-    this.#endSession();
-    await Promise.allSettled(this.#inFlight);
-    this.#journal?.close();
-    this.#journal = null;
-    if (wasRunning) this.#output.off('error', this.#onOutputError);
+    return this.#life.stop({
+      halt: () => {
+        this.#readline?.close();
+        this.#endSession();
+      },
+      close: (wasStarted) => {
+        this.#journal?.close();
+        this.#journal = null;
+        if (wasStarted) this.#output.off('error', this.#onOutputError);
+      },
+    });
   }
 
   health(): AdapterHealth {
-    if (this.#state === 'new') return { connected: false, detail: 'shell: not started' };
-    if (this.#state === 'stopped') return { connected: false, detail: 'shell: stopped' };
+    const state = this.#life.state;
+    if (state === 'idle') return { connected: false, detail: 'shell: not started' };
+    if (state === 'starting') return { connected: false, detail: 'shell: starting' };
+    if (state !== 'running') return { connected: false, detail: 'shell: stopped' };
     if (!this.#interactive) {
       return { connected: true, detail: 'shell: writing posts to the output (no terminal, so no commands)' };
     }
@@ -174,27 +173,21 @@ export class ShellAdapter implements ChatAdapter {
   }
 
   post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {
-    if (this.#state !== 'running') {
-      return Promise.reject(
-        new Error(`The shell adapter is ${this.#state === 'new' ? 'not started' : 'stopped'}.`),
-      );
-    }
-    if (!target.startsWith('shell:')) {
-      return Promise.reject(new Error(`The shell adapter cannot post to "${target}": not a shell target.`));
-    }
-    const thread = options.thread;
-    if (thread && thread.target !== target) {
-      return Promise.reject(
-        new Error(`A thread in "${thread.target}" cannot hold a reply posted to "${target}".`),
-      );
-    }
-    const id = this.#nextNumber();
-    // A reply to a reply goes to the root's thread, as on Slack and Discord.
-    const ref: MessageRef = thread ? { target, id, threadId: thread.threadId ?? thread.id } : { target, id };
-    const work = this.#deliver(ref, message, options.idempotencyKey);
-    this.#inFlight.add(work);
-    void work.finally(() => this.#inFlight.delete(work)).catch(() => {});
-    return work;
+    return this.#life.post(() => {
+      if (!target.startsWith('shell:')) {
+        throw new Error(`The shell adapter cannot post to "${target}": not a shell target.`);
+      }
+      const thread = options.thread;
+      if (thread && thread.target !== target) {
+        throw new Error(`A thread in "${thread.target}" cannot hold a reply posted to "${target}".`);
+      }
+      const id = this.#nextNumber();
+      // A reply to a reply goes to the root's thread, as on Slack and Discord.
+      const ref: MessageRef = thread
+        ? { target, id, threadId: thread.threadId ?? thread.id }
+        : { target, id };
+      return this.#deliver(ref, message, options.idempotencyKey);
+    });
   }
 
   async findPosted(
@@ -202,7 +195,7 @@ export class ShellAdapter implements ChatAdapter {
     idempotencyKey: string,
     thread?: MessageRef,
   ): Promise<MessageRef | null> {
-    const ref = this.#keys.get(keyOf(target, idempotencyKey));
+    const ref = this.#keys.get(target, idempotencyKey);
     if (!ref) return null;
     if (thread && ref.threadId !== (thread.threadId ?? thread.id)) return null;
     return { ...ref };
@@ -240,15 +233,12 @@ export class ShellAdapter implements ChatAdapter {
 
   #remember(ref: MessageRef, text: string, key: string | undefined): void {
     this.#messages.set(ref.id, { ref, text, key });
-    if (key !== undefined && !this.#keys.has(keyOf(ref.target, key))) {
-      this.#keys.set(keyOf(ref.target, key), ref);
-    }
+    if (key !== undefined) this.#keys.remember(ref.target, key, ref);
     // Maps iterate in insertion order: the first entry is the oldest.
     for (const [id, oldest] of this.#messages) {
       if (this.#messages.size <= this.#recentMessages) break;
       this.#messages.delete(id);
-      const oldestKey = oldest.key === undefined ? null : keyOf(oldest.ref.target, oldest.key);
-      if (oldestKey !== null && this.#keys.get(oldestKey) === oldest.ref) this.#keys.delete(oldestKey);
+      if (oldest.key !== undefined) this.#keys.forget(oldest.ref.target, oldest.key, oldest.ref);
     }
   }
 
@@ -417,8 +407,4 @@ export class ShellAdapter implements ChatAdapter {
     this.#logger.error({ err: error }, 'a shell command or reaction failed in the bot');
     this.#printNotice(['! That failed unexpectedly; the log has the details.']);
   }
-}
-
-function keyOf(target: TargetId, idempotencyKey: string): string {
-  return `${target}\u0000${idempotencyKey}`;
 }
