@@ -3,6 +3,7 @@
  * reduced to posting, finding by idempotency key and reading messages, so a bot in a child process can be
  * killed in the middle of a delivery and another process can pick up after it.
  */
+import { AdapterLifecycle } from '../../adapters/kit/lifecycle.ts';
 import { messagePlainText } from '../../adapters/shell/render.ts';
 import type {
   AdapterHealth,
@@ -18,7 +19,7 @@ export class HttpChatAdapter implements ChatAdapter {
   readonly platform = 'test';
   readonly #url: string;
   readonly #name: string | null;
-  #running = false;
+  readonly #life = new AdapterLifecycle('fake chat');
 
   /** `name` tells the platform which process posted (replica tests). */
   constructor(url: string, name: string | null = null) {
@@ -26,19 +27,23 @@ export class HttpChatAdapter implements ChatAdapter {
     this.#name = name;
   }
 
-  async start(_handlers: InboundHandlers): Promise<void> {
-    this.#running = true;
+  start(_handlers: InboundHandlers): Promise<void> {
+    return this.#life.start(() => {});
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
+  stop(): Promise<void> {
+    return this.#life.stop();
   }
 
   health(): AdapterHealth {
-    return { connected: this.#running, detail: `fake chat at ${this.#url}` };
+    return { connected: this.#life.running, detail: `fake chat at ${this.#url}` };
   }
 
-  async post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {
+  post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {
+    return this.#life.post(() => this.#post(target, message, options));
+  }
+
+  async #post(target: TargetId, message: OutboundMessage, options: PostOptions): Promise<MessageRef> {
     const thread = options.thread ? (options.thread.threadId ?? options.thread.id) : undefined;
     const response = await fetch(`${this.#url}/post`, {
       method: 'POST',
