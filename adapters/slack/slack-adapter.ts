@@ -33,6 +33,7 @@ import type {
   AdapterHealth,
   ChatAdapter,
   CommandEvent,
+  HttpRoute,
   InboundHandlers,
   MessageRef,
   OutboundMessage,
@@ -43,6 +44,9 @@ import type {
 } from '../../src/chat/types.ts';
 import { ExternalError, isAppError, UserError } from '../../src/errors.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
+import { withTimeout } from '../../src/timeout.ts';
+import { AdapterLifecycle } from '../kit/lifecycle.ts';
+import { PostedKeys } from '../kit/posted-keys.ts';
 import { renderMessage, type SlackMessage } from './blocks.ts';
 import { channelTarget, isDirectMessageChannel, parseSlackTarget, userTarget } from './ids.ts';
 import { boltLogger } from './logger.ts';
@@ -85,8 +89,6 @@ export interface SlackAdapterOptions {
   clientPingTimeoutMs?: number | undefined;
   serverPingTimeoutMs?: number | undefined;
 }
-
-type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 interface Identity {
   team: string;
@@ -190,17 +192,16 @@ export class SlackAdapter implements ChatAdapter {
   /** chat.postMessage only: it never retries by itself (see #postPart). */
   readonly #poster: webApi.WebClient;
 
-  #state: State = 'new';
-  #stopping: Promise<void> | null = null;
+  readonly #life = new AdapterLifecycle('Slack');
   #identity: Identity | null = null;
   #http: HTTPReceiver | null = null;
   #socket: SocketModeReceiver | null = null;
   #socketConnected = false;
   #socketNote = '';
-  readonly #inFlight = new Set<Promise<unknown>>();
   readonly #dmChannels = new Map<string, string>();
   readonly #dmUsers = new Map<string, string>();
-  readonly #postedKeys = new Map<string, MessageRef>();
+  /** Keys this process posted, so `findPosted` needs no API call for them; a key names its latest post. */
+  readonly #postedKeys = new PostedKeys<MessageRef>({ limit: REMEMBERED_KEYS, keep: 'latest' });
   readonly #membership = new Map<string, { member: boolean; until: number }>();
   readonly #nextPostAt = new Map<string, number>();
 
@@ -251,47 +252,45 @@ export class SlackAdapter implements ChatAdapter {
     return this.#appToken ? 'socket' : 'http';
   }
 
+  /** In HTTP mode, `/slack/events` served by `requestListener`; none in Socket Mode. */
+  routes(): readonly HttpRoute[] {
+    return this.mode === 'http' ? [{ path: '/slack/events', listener: this.requestListener }] : [];
+  }
+
   async start(handlers: InboundHandlers): Promise<void> {
-    if (this.#state !== 'new') throw new Error('This Slack adapter was already started; make a new one.');
-    this.#state = 'starting';
-    try {
-      this.#identity = await this.#authTest();
-      // The receiver keeps the app it was built with and hands it every request or envelope.
-      this.#buildApp(this.#identity, handlers);
-      if (this.#socket) await this.#connectSocket(this.#socket);
-      if (this.#state !== 'starting') throw new Error('The Slack adapter was stopped while it started.');
-      this.#state = 'running';
-      this.#logger.info(
-        { team: this.#identity.team, bot: this.#identity.botName, mode: this.mode },
-        'connected to Slack',
-      );
-    } catch (error) {
-      if (this.#state === 'starting') this.#state = 'stopped';
-      await this.#socket?.client.disconnect().catch(() => {});
-      throw error;
-    }
+    await this.#life.start(
+      async () => {
+        const identity = await this.#authTest();
+        this.#identity = identity;
+        // The receiver keeps the app it was built with and hands it every request or envelope.
+        this.#buildApp(identity, handlers);
+        if (this.#socket) await this.#connectSocket(this.#socket);
+      },
+      async () => {
+        await this.#socket?.client.disconnect();
+      },
+    );
+    this.#logger.info(
+      { team: this.#identity?.team, bot: this.#identity?.botName, mode: this.mode },
+      'connected to Slack',
+    );
   }
 
   stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
-  }
-
-  async #stop(): Promise<void> {
-    const wasStarted = this.#state === 'running' || this.#state === 'starting';
-    this.#state = 'stopping';
-    await Promise.allSettled([...this.#inFlight]);
-    if (wasStarted && this.#socket) await this.#socket.client.disconnect().catch(() => {});
-    this.#socketConnected = false;
-    this.#state = 'stopped';
+    return this.#life.stop({
+      close: async (wasStarted) => {
+        if (wasStarted && this.#socket) await this.#socket.client.disconnect().catch(() => {});
+        this.#socketConnected = false;
+      },
+    });
   }
 
   health(): AdapterHealth {
     const who = this.#identity
       ? `workspace ${this.#identity.teamName} (${this.#identity.team}) as @${this.#identity.botName}`
       : '';
-    switch (this.#state) {
-      case 'new':
+    switch (this.#life.state) {
+      case 'idle':
         return { connected: false, detail: 'slack: not started' };
       case 'starting':
         return { connected: false, detail: 'slack: connecting' };
@@ -312,12 +311,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {
-    if (this.#state !== 'running') {
-      return Promise.reject(
-        new Error(`The Slack adapter is ${this.#state === 'new' ? 'not started' : 'stopped'}.`),
-      );
-    }
-    return this.#track(this.#post(target, message, options));
+    return this.#life.post(() => this.#post(target, message, options));
   }
 
   async findPosted(
@@ -325,7 +319,7 @@ export class SlackAdapter implements ChatAdapter {
     idempotencyKey: string,
     thread?: MessageRef,
   ): Promise<MessageRef | null> {
-    const remembered = this.#postedKeys.get(keyOf(target, idempotencyKey));
+    const remembered = this.#postedKeys.get(target, idempotencyKey);
     const root = thread ? (thread.threadId ?? thread.id) : undefined;
     if (remembered && remembered.threadId === root) return { ...remembered };
     let channel: string;
@@ -503,22 +497,14 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async #connectSocket(receiver: SocketModeReceiver): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ExternalError(
-              'PLATFORM_HTTP',
-              `Slack's Socket Mode did not connect within ${this.#connectTimeoutMs} ms.`,
-              { retryable: true },
-            ),
-          ),
-        this.#connectTimeoutMs,
-      );
-    });
     try {
-      await Promise.race([receiver.start(), timeout]);
+      await withTimeout(receiver.start(), this.#connectTimeoutMs, () => {
+        throw new ExternalError(
+          'PLATFORM_HTTP',
+          `Slack's Socket Mode did not connect within ${this.#connectTimeoutMs} ms.`,
+          { retryable: true },
+        );
+      });
       this.#socketConnected = true;
     } catch (error) {
       if (isAppError(error)) throw error;
@@ -535,8 +521,6 @@ export class SlackAdapter implements ChatAdapter {
         detail: (error as Error).message,
         retryable: true,
       });
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -544,7 +528,7 @@ export class SlackAdapter implements ChatAdapter {
 
   #register(app: App, handlers: InboundHandlers): void {
     app.command(this.#command, async ({ command, ack, respond }) => {
-      if (this.#state !== 'running') {
+      if (!this.#life.running) {
         await ack({ response_type: 'ephemeral', text: 'The bot is restarting; try again in a minute.' });
         return;
       }
@@ -554,7 +538,7 @@ export class SlackAdapter implements ChatAdapter {
       const event: CommandEvent = {
         platform: 'slack',
         ...origin,
-        respond: (message, visibility) => this.#track(this.#respond(respond, message, visibility)),
+        respond: (message, visibility) => this.#life.track(this.#respond(respond, message, visibility)),
       };
       // Not tracked for stop(): a long search must not hold up shutdown; its posts and answers are.
       void handlers.onCommand(event).catch((error: unknown) => this.#commandFailed(event, error));
@@ -567,7 +551,7 @@ export class SlackAdapter implements ChatAdapter {
       });
     });
     app.event('reaction_added', async ({ body }) => {
-      if (this.#state !== 'running' || !this.#identity) return;
+      if (!this.#life.running || !this.#identity) return;
       const reaction = reactionOnMessage(body as unknown as ReactionCallback, this.#identity.team);
       if (!reaction) return;
       try {
@@ -635,7 +619,7 @@ export class SlackAdapter implements ChatAdapter {
       response.writeHead(404).end();
       return;
     }
-    if (this.#state !== 'running' || !this.#http) {
+    if (!this.#life.running || !this.#http) {
       response.writeHead(503, { 'Retry-After': '5' }).end();
       return;
     }
@@ -679,7 +663,7 @@ export class SlackAdapter implements ChatAdapter {
     }
     const ref: MessageRef =
       root === undefined ? { target, id: first } : { target, id: first, threadId: root };
-    if (key !== undefined) this.#rememberKey(target, key, ref);
+    if (key !== undefined) this.#postedKeys.remember(target, key, ref);
     return ref;
   }
 
@@ -788,20 +772,6 @@ export class SlackAdapter implements ChatAdapter {
     const at = Math.max(now, this.#nextPostAt.get(channel) ?? 0);
     this.#nextPostAt.set(channel, at + this.#minPostIntervalMs);
     if (at > now) await sleep(at - now);
-  }
-
-  #rememberKey(target: TargetId, key: string, ref: MessageRef): void {
-    this.#postedKeys.set(keyOf(target, key), ref);
-    if (this.#postedKeys.size > REMEMBERED_KEYS) {
-      const oldest = this.#postedKeys.keys().next().value;
-      if (oldest !== undefined) this.#postedKeys.delete(oldest);
-    }
-  }
-
-  #track<T>(work: Promise<T>): Promise<T> {
-    this.#inFlight.add(work);
-    void work.finally(() => this.#inFlight.delete(work)).catch(() => {});
-    return work;
   }
 
   // --- conversations -------------------------------------------------------------------------------------
@@ -966,10 +936,6 @@ function partOf(message: SlackHistoryMessage): PostPart | null {
     part: Number.isInteger(part) && part > 0 ? part : 1,
     parts: Number.isInteger(parts) && parts > 0 ? parts : 1,
   };
-}
-
-function keyOf(target: TargetId, key: string): string {
-  return `${target}\u0000${key}`;
 }
 
 function escapeRegExp(text: string): string {
