@@ -1,150 +1,30 @@
-import type { CommandKind, HelpTopic, Scope, ScopedKind } from './command.ts';
+import { UserError, type UserErrorCode } from '../../errors.ts';
+import type { CommandKind, HelpTopic, Scope } from './command.ts';
+import {
+  type CommandHelp,
+  commandSpec,
+  HELP_TOPICS,
+  isHelpTopic,
+  isScopedKind,
+  ME_GROUP,
+  SCOPED_KINDS,
+  type UsageEntry,
+} from './table.ts';
 
 /*
- * The one table of usage lines. Error messages quote a command's usage from it and `help` prints it, so the
+ * The help text and the usage lines of error messages, both read from the command table (table.ts), so the
  * two never disagree. Plain text without platform markup: adapters render it as text.
  */
 
-interface UsageEntry {
-  /** The usage after `/arxiv `. */
-  form: string;
-  summary: string;
-  /** For a command that has a `me` form: that form's summary. */
-  mine?: string;
-}
+export { HELP_TOPICS, isHelpTopic, isScopedKind };
 
-interface TopicHelp {
-  entries: readonly UsageEntry[];
-  /** Shown by `/arxiv help <topic>` after the usage lines. */
-  details: readonly string[];
-}
-
-const ME_FORMS = 'subscribe|unsubscribe|list|categories|schedule';
-
-const TOPICS: Readonly<Record<HelpTopic, TopicHelp>> = {
-  search: {
-    entries: [
-      { form: '<words>', summary: 'Search arXiv: recent papers and the arXiv API.' },
-      { form: 'search <words>', summary: 'The same, also for words that are command names.' },
-    ],
-    details: [
-      'Example: /arxiv search graph neural networks',
-      'Results are shown to you alone; end the command with --share to show them to the channel.',
-    ],
-  },
-  subscribe: {
-    entries: [
-      {
-        form: 'subscribe <terms>',
-        summary: "Follow these terms in this channel's daily digest.",
-        mine: 'Follow these terms in your own digest, sent to you by DM.',
-      },
-    ],
-    details: [
-      'Terms are separated by commas (or line breaks); case does not matter. A "quoted phrase" matches exactly; -term drops papers that mention it.',
-      'Example: /arxiv subscribe LLM, "mixture of experts", -survey',
-    ],
-  },
-  unsubscribe: {
-    entries: [
-      {
-        form: 'unsubscribe <terms | all>',
-        summary: 'Stop following these terms, or all of them.',
-        mine: 'Stop following these terms in your own digest, or all of them.',
-      },
-    ],
-    details: [
-      'Name terms as /arxiv list shows them; quotes and a leading - are optional. To remove a term called "all", quote it.',
-    ],
-  },
-  list: {
-    entries: [
-      {
-        form: 'list',
-        summary: "Show this channel's terms, categories and schedule.",
-        mine: 'Show your own terms, categories and schedule.',
-      },
-    ],
-    details: ['Shown to you alone; end the command with --share to show it to the channel.'],
-  },
-  categories: {
-    entries: [
-      {
-        form: 'categories [cs.AI, cs.LG ...]',
-        summary: "Set (or show) the arXiv categories of this channel's digest.",
-        mine: 'Set (or show) the arXiv categories of your own digest.',
-      },
-    ],
-    details: [
-      'Codes from arxiv.org/category_taxonomy, separated by commas or spaces, in any case. A whole archive (cs, math) counts too.',
-    ],
-  },
-  schedule: {
-    entries: [
-      {
-        form: 'schedule [HH:MM] [Area/City]',
-        summary: "Set (or show) the daily time and time zone of this channel's digest.",
-        mine: 'Set (or show) the daily time and time zone of your own digest.',
-      },
-    ],
-    details: [
-      'A 24-hour time (09:30) or 9am / 7:30pm, and an IANA time zone such as Europe/Berlin, America/New_York or UTC (a city alone, like Berlin, also works). Give either alone to keep the other.',
-      'Example: /arxiv schedule 08:30 Europe/Berlin',
-    ],
-  },
-  digest: {
-    entries: [{ form: 'digest', summary: 'Post the latest digest here now.' }],
-    details: [],
-  },
-  summary: {
-    entries: [{ form: 'summary <arXiv id or link>', summary: 'Summarize one paper.' }],
-    details: [
-      'An id such as 2401.01234, 2401.01234v2, arXiv:2401.01234 or hep-th/9504118, or an arxiv.org abs, pdf or html link.',
-    ],
-  },
-  feed: {
-    entries: [
-      {
-        form: 'feed [revoke]',
-        summary: "Show this channel's private RSS feed link (made on first use), or revoke it.",
-      },
-    ],
-    details: ['Anyone with the link can read the feed; revoke it to stop that, then ask for a new one.'],
-  },
-  public: {
-    entries: [
-      {
-        form: 'public [on | off]',
-        summary: "List this channel's digests on the public archive page, or stop (or show which).",
-      },
-    ],
-    details: [],
-  },
-  me: {
-    entries: [
-      {
-        form: `me ${ME_FORMS} ...`,
-        summary: 'The same for your own digest, sent to you by direct message.',
-      },
-    ],
-    details: [],
-  },
-  help: {
-    entries: [{ form: 'help [command]', summary: 'This list, or more about one command.' }],
-    details: [],
-  },
+const ME_HELP: CommandHelp = {
+  entries: [{ form: `me ${ME_GROUP.commands.join('|')} ...`, summary: ME_GROUP.description }],
+  details: [],
 };
 
-export const HELP_TOPICS = Object.keys(TOPICS) as HelpTopic[];
-
-const SCOPED: readonly ScopedKind[] = ['subscribe', 'unsubscribe', 'list', 'categories', 'schedule'];
-
-export function isScopedKind(word: string): word is ScopedKind {
-  return (SCOPED as readonly string[]).includes(word);
-}
-
-export function isHelpTopic(word: string): word is HelpTopic {
-  return Object.hasOwn(TOPICS, word);
+function helpOf(topic: HelpTopic): CommandHelp {
+  return topic === 'me' ? ME_HELP : commandSpec(topic).help;
 }
 
 /** The `me` form of a scoped command's entry: `me subscribe <terms>`, for your own digest. */
@@ -158,13 +38,13 @@ function line(entry: UsageEntry): string {
 
 /** A command's usage lines for an error message: `/arxiv me schedule [HH:MM] [Area/City]` for the user scope. */
 export function usageOf(kind: CommandKind, scope: Scope = 'channel'): string[] {
-  const entries = TOPICS[kind].entries;
+  const entries = commandSpec(kind).help.entries;
   return (scope === 'user' ? entries.map(meEntry) : entries).map((entry) => `/arxiv ${entry.form}`);
 }
 
 /** The usage lines of the `me` forms. */
 export function meUsage(): string[] {
-  return SCOPED.flatMap((kind) => usageOf(kind, 'user'));
+  return SCOPED_KINDS.flatMap((kind) => usageOf(kind, 'user'));
 }
 
 /**
@@ -176,14 +56,54 @@ export function helpText(topic?: string): string {
   if (!isHelpTopic(wanted)) {
     return [
       'arXiv digest commands:',
-      ...HELP_TOPICS.flatMap((name) => TOPICS[name].entries.map(line)),
+      ...HELP_TOPICS.flatMap((name) => helpOf(name).entries.map(line)),
       'Type /arxiv help <command> for more about one of them.',
     ].join('\n');
   }
-  const { entries, details } = TOPICS[wanted];
+  const { entries, details } = helpOf(wanted);
   const lines =
     wanted === 'me'
-      ? SCOPED.flatMap((kind) => TOPICS[kind].entries.map(meEntry))
+      ? SCOPED_KINDS.flatMap((kind) => commandSpec(kind).help.entries.map(meEntry))
       : [...entries, ...(isScopedKind(wanted) ? entries.map(meEntry) : [])];
   return [...lines.map(line), ...details].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Usage errors: the problem, then the command's usage lines from the table.
+// ---------------------------------------------------------------------------------------------------------
+
+export function usageLine(usage: readonly string[]): string {
+  return `Usage: ${usage.join('  or  ')}`;
+}
+
+export function usageError(problem: string, usage: readonly string[]): UserError {
+  return new UserError('USAGE', `${problem}\n${usageLine(usage)}`);
+}
+
+/** Runs an argument parser and adds the command's usage line to its UserError. */
+export function withUsage<T>(usage: readonly string[], parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    // A UserError's code is always a UserErrorCode; AppError only declares the wider type.
+    throw new UserError(error.code as UserErrorCode, `${error.userMessage}\n${usageLine(usage)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The `me` forms, for a sentence: `subscribe, unsubscribe, list, categories or schedule`. */
+export function meChoices(): string {
+  return `${SCOPED_KINDS.slice(0, -1).join(', ')} or ${SCOPED_KINDS.at(-1)}`;
+}
+
+/** The error for a `me` form that does not exist, with the usage lines of those that do. */
+export function meError(problem: string): UserError {
+  return new UserError('USAGE', `${problem}\nUsage:\n${meUsage().join('\n')}`);
+}
+
+/** The error for a command name that does not exist. */
+export function unknownCommandError(shown: string): UserError {
+  return usageError(`There is no command "${shown}". Commands: ${HELP_TOPICS.join(', ')}.`, usageOf('help'));
 }

@@ -14,6 +14,7 @@
  *   terms refuse them (`findMarkup`).
  */
 
+import { UserError } from '../../errors.ts';
 import { stripControls } from '../../text/control.ts';
 
 /** The longest command text accepted, in UTF-16 code units, checked before anything else. */
@@ -30,6 +31,16 @@ const LINK = /<((?:https?|mailto):[^\s<>|]{1,2000})(?:\|([^<>]{0,2000}))?>/giu;
  */
 const MARKUP =
   /<[@#!][^<>]{0,200}>|<\/[^\s<>:]{1,100}:\d{1,25}>|<a?:\w{1,100}:\d{1,25}>|<t:-?\d{1,20}(?::[a-zA-Z])?>|(?<![\p{L}\p{N}_@])@(?:everyone|here|channel)(?![\p{L}\p{N}_])/giu;
+
+/** Refuses a command of `length` characters when that is over MAX_COMMAND_LENGTH. */
+export function refuseOverlong(length: number): void {
+  if (length > MAX_COMMAND_LENGTH) {
+    throw new UserError(
+      'LIMIT_EXCEEDED',
+      `That command is ${length.toLocaleString('en-US')} characters long; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}. Shorten it, or split it into several commands.`,
+    );
+  }
+}
 
 /** The start of a text, cut to `max` characters with an ellipsis, for quoting the user's input in a reply. */
 export function clip(text: string, max = 40): string {
