@@ -10,6 +10,7 @@ import { ArxivClient, arxivClientOptions } from './arxiv/client.ts';
 import { parseFeed } from './arxiv/feed.ts';
 import { findArxivId, type Paper, versionedId } from './arxiv/paper.ts';
 import { canonicalCategory, closestCategories } from './arxiv/taxonomy.ts';
+import { AUTHORS_SHOWN, paperByline, SEPARATOR } from './chat/present.ts';
 import { type LoadedConfig, loadConfig } from './config/load.ts';
 import { parseKeywordQuery, queryFromConfig } from './digest/query.ts';
 import { renderJson } from './digest/render/json.ts';
@@ -295,7 +296,7 @@ async function searchCommand(context: Context): Promise<number> {
   const lines = result.papers.map((paper, index) =>
     [
       `${index + 1}. ${paper.title}`,
-      `   ${authorLine(paper.authors)} · ${paper.categories.join(', ')}${paper.published ? ` · ${paper.published.slice(0, 10)}` : ''}`,
+      `   ${paperByline(paper, { maxAuthors: AUTHORS_SHOWN.chat })}${paper.published ? `${SEPARATOR}${paper.published.slice(0, 10)}` : ''}`,
       `   ${paper.absUrl}`,
     ].join('\n'),
   );
@@ -422,10 +423,6 @@ function parseCategories(text: string): string[] {
         `"${code}" is not an arXiv category. Did you mean ${closestCategories(code).join(', ')}?`,
       );
     });
-}
-
-function authorLine(authors: readonly string[]): string {
-  return authors.length > 3 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
 }
 
 function formatSummary(

@@ -3,17 +3,13 @@
  * and plain elsewhere. Every piece of text is sanitized on the way in (all of it may come from arXiv, a
  * user or a model); links always show their destination.
  */
-import type { Paper } from '../../src/arxiv/paper.ts';
+import { type PaperBlock, paperParts, TLDR_LABEL } from '../../src/chat/present.ts';
 import type { Block, OutboundMessage, Span } from '../../src/chat/types.ts';
 import { renderMarkdown } from './markdown.ts';
 import { sanitizeTerminalText } from './sanitize.ts';
 import { formatLink, plainStyle, type Style } from './style.ts';
 
-/** Authors shown before "et al.". */
-const MAX_AUTHORS = 3;
 const DIVIDER_WIDTH = 40;
-
-type PaperBlock = Extract<Block, { kind: 'paper' }>;
 
 const oneLine = (text: string): string => sanitizeTerminalText(text).trim();
 
@@ -33,32 +29,15 @@ function renderSpans(spans: Span[], style: Style, base: (text: string) => string
     .split('\n');
 }
 
-function authorsLine(authors: string[]): string {
-  const names = authors.map(oneLine).filter((name) => name !== '');
-  if (names.length <= MAX_AUTHORS) return names.join(', ');
-  return `${names.slice(0, MAX_AUTHORS).join(', ')} et al.`;
-}
-
-function formatScore(score: number): string {
-  return String(Number(score.toFixed(2)));
-}
-
+/** A paper as the core presents it (src/chat/present.ts), styled, each line under the rank's indent. */
 function renderPaper(block: PaperBlock, style: Style): string[] {
-  const paper: Paper = block.paper;
-  const prefix = block.rank === null ? '' : `${block.rank}. `;
-  const pad = ' '.repeat(prefix.length);
-  const lines = [`${prefix}${style.bold(oneLine(paper.title))}`];
-
-  const byline = [authorsLine(paper.authors), paper.categories.map(oneLine).join(', ')].filter((s) => s);
-  if (byline.length > 0) lines.push(pad + byline.join(' · '));
-
-  const scoring: string[] = [];
-  if (block.score !== null) scoring.push(`score ${formatScore(block.score)}`);
-  if (block.matchedTerms.length > 0) scoring.push(`matched: ${block.matchedTerms.map(oneLine).join(', ')}`);
-  if (scoring.length > 0) lines.push(pad + style.dim(scoring.join(' · ')));
-
-  if (block.tldr !== null && oneLine(block.tldr) !== '') lines.push(`${pad}TL;DR: ${oneLine(block.tldr)}`);
-  lines.push(pad + style.url(oneLine(paper.absUrl)));
+  const parts = paperParts(block);
+  const pad = ' '.repeat(parts.rank.length);
+  const lines = [`${parts.rank}${style.bold(parts.title)}`];
+  if (parts.byline !== '') lines.push(pad + parts.byline);
+  if (parts.scoring !== '') lines.push(pad + style.dim(parts.scoring));
+  if (parts.tldr !== '') lines.push(`${pad}${TLDR_LABEL}: ${parts.tldr}`);
+  lines.push(pad + style.url(parts.url));
   return lines;
 }
 

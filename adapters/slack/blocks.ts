@@ -5,7 +5,7 @@
  * cut into several sections at its paragraphs, lines or headings). The adapter posts the parts in order:
  * see `SlackAdapter.post`.
  */
-import type { Paper } from '../../src/arxiv/paper.ts';
+import { type PaperBlock, paperParts, TLDR_LABEL } from '../../src/chat/present.ts';
 import type { Block, OutboundMessage, Span } from '../../src/chat/types.ts';
 import { cleanLine, cleanText, escapeMrkdwn, mrkdwnLink } from './escape.ts';
 import { markdownToMrkdwn } from './markdown.ts';
@@ -30,8 +30,6 @@ export const SLACK_LIMITS = {
   messageText: 12_000,
 } as const;
 
-/** Authors shown before "et al.". */
-const MAX_AUTHORS = 3;
 /** A title or an author list longer than this is clipped; a whole section holds 3,000 characters. */
 const MAX_TITLE = 1000;
 const MAX_BYLINE = 600;
@@ -47,8 +45,6 @@ export interface SlackMessage {
   text: string;
   blocks: SlackBlock[];
 }
-
-type PaperBlock = Extract<Block, { kind: 'paper' }>;
 
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
@@ -81,41 +77,26 @@ function spansMrkdwn(spans: Span[]): string {
   return spans.map(spanMrkdwn).join('');
 }
 
-function authorsLine(authors: string[]): string {
-  const names = authors.map(cleanLine).filter((name) => name !== '');
-  if (names.length <= MAX_AUTHORS) return names.join(', ');
-  return `${names.slice(0, MAX_AUTHORS).join(', ')} et al.`;
-}
-
-function formatScore(score: number): string {
-  return String(Number(score.toFixed(2)));
-}
-
+/** A paper as the core presents it (src/chat/present.ts), styled: a bold linked title, small print for scoring. */
 function paperBlocks(block: PaperBlock): SlackBlock[] {
-  const paper: Paper = block.paper;
-  const rank = block.rank === null ? '' : `${block.rank}. `;
-  const title = mrkdwnLink(clipPlain(cleanLine(paper.title), MAX_TITLE), paper.absUrl);
-  const byline = [authorsLine(paper.authors), paper.categories.map(cleanLine).join(', ')]
-    .filter((part) => part !== '')
-    .join(' · ');
-  const head = [`*${rank}${title}*`];
+  const parts = paperParts(block);
+  // The parts come cleaned; cleanLine folds runs of spaces as well, as Slack always has.
+  const title = mrkdwnLink(clipPlain(cleanLine(parts.title), MAX_TITLE), parts.url);
+  const byline = cleanLine(parts.byline);
+  const head = [`*${parts.rank}${title}*`];
   if (byline !== '') head.push(escapeMrkdwn(clipPlain(byline, MAX_BYLINE)));
   const blocks: SlackBlock[] = [section(clipMrkdwn(head.join('\n'), SLACK_LIMITS.sectionText))];
 
-  const small: string[] = [];
-  if (block.score !== null) small.push(`score ${formatScore(block.score)}`);
-  if (block.matchedTerms.length > 0) small.push(`matched: ${block.matchedTerms.map(cleanLine).join(', ')}`);
-  if (small.length > 0) {
+  const scoring = cleanLine(parts.scoring);
+  if (scoring !== '') {
     blocks.push({
       type: 'context',
-      elements: [
-        { type: 'mrkdwn', text: clipMrkdwn(escapeMrkdwn(small.join(' · ')), SLACK_LIMITS.sectionText) },
-      ],
+      elements: [{ type: 'mrkdwn', text: clipMrkdwn(escapeMrkdwn(scoring), SLACK_LIMITS.sectionText) }],
     });
   }
-  const tldr = block.tldr === null ? '' : cleanLine(block.tldr);
+  const tldr = cleanLine(parts.tldr);
   if (tldr !== '')
-    blocks.push(section(clipMrkdwn(`*TL;DR* ${escapeMrkdwn(tldr)}`, SLACK_LIMITS.sectionText)));
+    blocks.push(section(clipMrkdwn(`*${TLDR_LABEL}* ${escapeMrkdwn(tldr)}`, SLACK_LIMITS.sectionText)));
   return blocks;
 }
 

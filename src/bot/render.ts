@@ -1,10 +1,12 @@
 /**
- * The core's messages as platform-neutral blocks (adapters/types.ts). Adapters render and escape them; here
+ * The core's messages as platform-neutral blocks (src/chat/types.ts). Adapters render and escape them; here
  * nothing is escaped, and every piece of text from arXiv, a user or a model stays in a span or block of its
- * own so an adapter can tell it apart from the bot's own words.
+ * own so an adapter can tell it apart from the bot's own words. How a paper and a digest are shown (counts,
+ * categories, the TL;DR label; a paper block's lines) comes from src/chat/present.ts.
  */
 
 import type { Paper } from '../arxiv/paper.ts';
+import { digestOverview, paperCount, TLDR_LABEL } from '../chat/present.ts';
 import type { Block, OutboundMessage, Span } from '../chat/types.ts';
 import type { Digest } from '../digest/digest.ts';
 import type { RankedPaper } from '../digest/listing-index.ts';
@@ -26,18 +28,14 @@ export function problemMessage(message: string): OutboundMessage {
 
 /** The root message of a daily digest; the papers follow as thread replies. */
 export function digestRootMessage(digest: Digest, emoji: string): OutboundMessage {
-  const count = digest.papers.length;
-  const date = digest.announced ?? digest.generatedAt.slice(0, 10);
-  const terms = formatKeywordQuery(digest.query);
-  const categories = digest.categories.length > 0 ? digest.categories.join(', ') : 'all categories';
-  const papers = `${count} paper${count === 1 ? '' : 's'}`;
+  const { date, papers, listed, categories, terms } = digestOverview(digest);
   return {
     text: `arXiv digest for ${date}: ${papers} matching ${terms}`,
     blocks: [
       { kind: 'header', text: `arXiv digest · ${date}` },
       text(
         { text: papers, bold: true },
-        { text: ` of ${digest.listed} new in ${categories}, matching ` },
+        { text: ` of ${listed} new in ${categories}, matching ` },
         { text: terms, code: true },
       ),
       context({
@@ -84,12 +82,9 @@ export function searchResultsMessage(
     };
   }
   return {
-    text: `${results.length} papers for ${query}`,
+    text: `${paperCount(results.length)} for ${query}`,
     blocks: [
-      text(
-        { text: `${results.length} paper${results.length === 1 ? '' : 's'} for ` },
-        { text: query, code: true },
-      ),
+      text({ text: `${paperCount(results.length)} for ` }, { text: query, code: true }),
       ...results.map((result, index) =>
         paperBlock(result.paper, index + 1, result.score, result.matchedTerms, null),
       ),
@@ -104,7 +99,7 @@ export function summaryMessage(paper: Paper, summary: PaperSummary): OutboundMes
     { kind: 'header', text: paper.title },
     text({ text: paper.absUrl, link: paper.absUrl }),
   ];
-  if (summary.tldr) blocks.push(text({ text: 'TL;DR: ', bold: true }, { text: summary.tldr }));
+  if (summary.tldr) blocks.push(text({ text: `${TLDR_LABEL}: `, bold: true }, { text: summary.tldr }));
   if (summary.body) blocks.push({ kind: 'markdown', text: summary.body });
   blocks.push(
     context({

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { AUTHORS_SHOWN, authorLine } from '../chat/present.ts';
 import { UserError } from '../errors.ts';
 import type { Section } from './document.ts';
 
@@ -88,16 +89,12 @@ export interface InputHeader {
   reference: string | null;
 }
 
-const MAX_AUTHORS = 10;
-
 /** The user message: what the paper is, then its sections under their headings. */
 export function renderInput(header: InputHeader, sections: readonly Section[]): string {
   const lines: string[] = [];
   if (header.title) lines.push(`Title: ${header.title}`);
-  if (header.authors.length > 0) {
-    const shown = header.authors.slice(0, MAX_AUTHORS).join(', ');
-    lines.push(`Authors: ${shown}${header.authors.length > MAX_AUTHORS ? ', et al.' : ''}`);
-  }
+  const authors = authorLine(header.authors, { max: AUTHORS_SHOWN.prompt });
+  if (authors !== '') lines.push(`Authors: ${authors}`);
   if (header.reference) lines.push(header.reference);
   for (const section of sections) {
     lines.push('');

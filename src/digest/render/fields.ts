@@ -1,8 +1,9 @@
 import type { Paper } from '../../arxiv/paper.ts';
-import type { PaperSummary } from '../../summarize/types.ts';
+import { authorLine } from '../../chat/present.ts';
 
 /**
- * The text of a paper's fields as every renderer shows them, before each escapes it for its markup.
+ * Helpers of the digest renderers. How a paper's fields are shown (authors, score, categories, labels) is
+ * decided in src/chat/present.ts, for these renderers and the chat adapters alike.
  */
 
 /** Cuts text to at most `max` characters at a word boundary, with an ellipsis when anything was cut. */
@@ -16,20 +17,14 @@ export function cutAtWord(text: string, max: number): string {
   return `${cut.replace(/[\s,;:]+$/, '')}…`;
 }
 
-/** The authors, the first `max` of them when there are more, with how many there are in all. */
+/** present.ts's authorLine for a paper, as the archive page asks for it. */
 export function authorList(paper: Paper, max: number): string {
-  if (paper.authors.length <= max) return paper.authors.join(', ');
-  return `${paper.authors.slice(0, max).join(', ')} et al. (${paper.authors.length} authors)`;
+  return authorLine(paper.authors, { max });
 }
 
 /** The date shown for a paper: when version 1 was submitted, else when it was announced, else null. */
 export function paperDate(paper: Paper): string | null {
   return paper.published?.slice(0, 10) ?? paper.announced;
-}
-
-/** What a summary is called, which says whether a model wrote it or it was cut from the abstract. */
-export function summaryLabel(summary: PaperSummary): string {
-  return summary.source === 'model' ? 'AI summary' : 'Summary (from the abstract)';
 }
 
 /** `2024-11-28 14:47 UTC` for an ISO timestamp. */

@@ -1,16 +1,25 @@
 import { absUrlFor, normalizeWhitespace, versionedId } from '../../arxiv/paper.ts';
+import {
+  AUTHORS_SHOWN,
+  authorLine,
+  categoryLine,
+  digestCategories,
+  formatScore,
+  matchedLine,
+  summaryLabel,
+} from '../../chat/present.ts';
 import type { PaperSummary } from '../../summarize/types.ts';
 import type { Digest } from '../digest.ts';
 import type { RankedPaper } from '../listing-index.ts';
 import { formatTerm, type QueryTerm } from '../query.ts';
 import { escapeHtml, escapeMarkdownInline, guardLineStart, neutralizeMentions } from './escape.ts';
-import { authorList, cutAtWord, paperDate, summaryLabel, utcMinute } from './fields.ts';
+import { cutAtWord, paperDate, utcMinute } from './fields.ts';
 import { type Block, parseSummaryBody, type Span } from './summary-body.ts';
 
 export interface MarkdownOptions {
   /** Characters of each abstract shown, cut at a word boundary; default 600. Infinity shows it whole. */
   abstractLength?: number;
-  /** Authors listed before "et al."; default 10. */
+  /** Authors listed before "et al."; default AUTHORS_SHOWN.page (10). */
   maxAuthors?: number;
 }
 
@@ -20,15 +29,14 @@ export interface MarkdownOptions {
  */
 export function renderMarkdown(digest: Digest, options: MarkdownOptions = {}): string {
   const abstractLength = options.abstractLength ?? 600;
-  const maxAuthors = options.maxAuthors ?? 10;
+  const maxAuthors = options.maxAuthors ?? AUTHORS_SHOWN.page;
   const lines: string[] = [`# ${escapeMarkdownInline(digest.title)}`, ''];
 
   lines.push('## Statistics', '');
   lines.push(`- **Last update:** ${utcMinute(digest.generatedAt)}`);
   if (digest.announced) lines.push(`- **Announced:** ${digest.announced}`);
   lines.push(`- **Papers:** ${digest.papers.length} of ${digest.listed} listed`);
-  const categories = digest.categories.length > 0 ? digest.categories.join(', ') : 'all in the listing';
-  lines.push(`- **Categories:** ${escapeMarkdownInline(categories)}`, '');
+  lines.push(`- **Categories:** ${escapeMarkdownInline(digestCategories(digest.categories))}`, '');
 
   lines.push('## Papers', '');
   if (digest.papers.length === 0) lines.push('No paper of this listing matched the keywords.', '');
@@ -56,12 +64,12 @@ function renderPaper(
 ): string[] {
   const { paper } = ranked;
   const lines = [`### ${number}. [${escapeMarkdownInline(paper.title)}](${absUrlFor(paper.id)})`, ''];
-  lines.push(`- **Authors:** ${escapeMarkdownInline(authorList(paper, maxAuthors))}`);
-  lines.push(`- **Categories:** ${escapeMarkdownInline(paper.categories.join(', '))}`);
+  lines.push(`- **Authors:** ${escapeMarkdownInline(authorLine(paper.authors, { max: maxAuthors }))}`);
+  lines.push(`- **Categories:** ${escapeMarkdownInline(categoryLine(paper))}`);
   const date = paperDate(paper);
   if (date) lines.push(`- **${paper.published ? 'Published' : 'Announced'}:** ${date}`);
-  const matched = escapeMarkdownInline(ranked.matchedTerms.join(', '));
-  lines.push(`- **Score:** ${ranked.score} (${matched})`);
+  const matched = escapeMarkdownInline(matchedLine(ranked.matchedTerms));
+  lines.push(`- **Score:** ${formatScore(ranked.score)} (${matched})`);
   if (paper.announceType) lines.push(`- **Announce type:** ${paper.announceType}`);
   lines.push(`- **arXiv:** ${escapeMarkdownInline(versionedId(paper))}`, '');
   if (abstractLength > 0 && paper.abstract !== '') {

@@ -1,9 +1,17 @@
 import { absUrlFor, versionedId } from '../../arxiv/paper.ts';
+import {
+  AUTHORS_SHOWN,
+  authorLine,
+  formatScore,
+  matchedLine,
+  summaryLabel,
+  TLDR_LABEL,
+} from '../../chat/present.ts';
 import type { PaperSummary } from '../../summarize/types.ts';
 import type { Digest } from '../digest.ts';
 import type { RankedPaper } from '../listing-index.ts';
 import { escapeHtml, escapeXml } from './escape.ts';
-import { authorList, cutAtWord, summaryLabel } from './fields.ts';
+import { cutAtWord } from './fields.ts';
 import { type Block, parseSummaryBody, type Span } from './summary-body.ts';
 
 export interface RssChannel {
@@ -20,7 +28,7 @@ export interface RssChannel {
 export interface RssOptions {
   /** Characters of each abstract, cut at a word boundary; whole by default. */
   abstractLength?: number;
-  /** Authors listed before "et al."; default 20. */
+  /** Authors listed before "et al."; default AUTHORS_SHOWN.feed (20). */
   maxAuthors?: number;
   /** lastBuildDate of a feed without digests; the newest digest's time otherwise. Default: now. */
   now?: Date;
@@ -91,14 +99,14 @@ function renderItem(ranked: RankedPaper, digest: Digest, options: RssOptions): s
 function describe(ranked: RankedPaper, options: RssOptions): string {
   const { paper } = ranked;
   const facts = [
-    `<strong>Score:</strong> ${ranked.score}`,
-    `<strong>Matched:</strong> ${escapeHtml(ranked.matchedTerms.join(', '))}`,
+    `<strong>Score:</strong> ${formatScore(ranked.score)}`,
+    `<strong>Matched:</strong> ${escapeHtml(matchedLine(ranked.matchedTerms))}`,
     ...(paper.announceType ? [`<strong>Announce type:</strong> ${paper.announceType}`] : []),
     `<strong>arXiv:</strong> ${escapeHtml(versionedId(paper))}`,
   ];
   const abstract = cutAtWord(paper.abstract, options.abstractLength ?? Number.POSITIVE_INFINITY);
   const parts = [
-    `<p><strong>Authors:</strong> ${escapeHtml(authorList(paper, options.maxAuthors ?? 20))}</p>`,
+    `<p><strong>Authors:</strong> ${escapeHtml(authorLine(paper.authors, { max: options.maxAuthors ?? AUTHORS_SHOWN.feed }))}</p>`,
     `<p>${facts.join(' · ')}</p>`,
     `<p>${escapeHtml(abstract)}</p>`,
   ];
@@ -108,7 +116,7 @@ function describe(ranked: RankedPaper, options: RssOptions): string {
 
 function summaryHtml(summary: PaperSummary): string[] {
   const parts = [`<h4>${summaryLabel(summary)}</h4>`];
-  if (summary.tldr) parts.push(`<p><strong>TL;DR:</strong> ${escapeHtml(summary.tldr)}</p>`);
+  if (summary.tldr) parts.push(`<p><strong>${TLDR_LABEL}:</strong> ${escapeHtml(summary.tldr)}</p>`);
   for (const block of parseSummaryBody(summary.body ?? '')) parts.push(blockHtml(block));
   if (summary.model) parts.push(`<p><small>${escapeHtml(summary.model)}</small></p>`);
   return parts;

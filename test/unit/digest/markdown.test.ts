@@ -80,13 +80,25 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(digest, { abstractLength: 0 })).not.toContain('**Abstract:**');
   });
 
+  it('names ten authors (or maxAuthors), then "et al."', () => {
+    const authors = Array.from({ length: 12 }, (_, i) => `Author ${i + 1}`);
+    const listing = new ListingIndex([makePaper({ id: '2411.00002', title: 'LLM', authors })]);
+    const page = renderMarkdown(buildDigest({ listing, query: parseKeywordQuery('LLM'), categories: [] }));
+    expect(page).toContain(`- **Authors:** ${authors.slice(0, 10).join(', ')} et al.\n`);
+    expect(
+      renderMarkdown(buildDigest({ listing, query: parseKeywordQuery('LLM'), categories: [] }), {
+        maxAuthors: 2,
+      }),
+    ).toContain('- **Authors:** Author 1, Author 2 et al.\n');
+  });
+
   it('says so when nothing matched, and shows the published date where there is one', () => {
     const listing = new ListingIndex([
       makePaper({ id: '2411.00001', title: 'LLM', published: '2024-11-20T18:00:00Z', announceType: null }),
     ]);
     const none = buildDigest({ listing, query: parseKeywordQuery('quantum'), categories: [] });
     expect(renderMarkdown(none)).toContain('No paper of this listing matched the keywords.');
-    expect(renderMarkdown(none)).toContain('- **Categories:** all in the listing');
+    expect(renderMarkdown(none)).toContain('- **Categories:** all categories');
     const one = renderMarkdown(buildDigest({ listing, query: parseKeywordQuery('LLM'), categories: [] }));
     expect(one).toContain('- **Published:** 2024-11-20');
     expect(one).not.toContain('Announce type');

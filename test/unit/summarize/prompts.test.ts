@@ -68,7 +68,7 @@ describe('renderInput', () => {
     expect(input).toBe(
       [
         'Title: A Title',
-        `Authors: ${authors.slice(0, 10).join(', ')}, et al.`,
+        `Authors: ${authors.slice(0, 10).join(', ')} et al.`,
         'arXiv:2401.01234v2 (cs.LG)',
         '',
         '## Abstract',
