@@ -1,11 +1,20 @@
 import { createHash } from 'node:crypto';
 import { absUrlFor, versionedId } from '../arxiv/paper.ts';
 import { platformLabel } from '../chat/platforms.ts';
+import {
+  AUTHORS_SHOWN,
+  authorLine,
+  categoryLine,
+  digestCategories,
+  digestDate,
+  paperCount,
+  scoringLine,
+  TLDR_LABEL,
+} from '../chat/present.ts';
 import type { Digest } from '../digest/digest.ts';
 import type { RankedPaper } from '../digest/listing-index.ts';
 import { formatKeywordQuery } from '../digest/query.ts';
 import { escapeHtml } from '../digest/render/escape.ts';
-import { authorList } from '../digest/render/fields.ts';
 import { digestFromJson } from '../digest/render/json.ts';
 import { type DeliveryReader, recentDeliveries } from '../store/repositories/deliveries.ts';
 import type { SubscriptionRepository } from '../store/repositories/subscriptions.ts';
@@ -122,7 +131,7 @@ function sectionTitle(section: ArchiveSection): string {
 }
 
 function renderSection(section: ArchiveSection): string {
-  const categories = section.categories.length > 0 ? section.categories.join(', ') : 'all categories';
+  const categories = digestCategories(section.categories);
   return [
     `<section id="${section.anchor}">`,
     `<h2>${escapeHtml(sectionTitle(section))}</h2>`,
@@ -133,8 +142,8 @@ function renderSection(section: ArchiveSection): string {
 }
 
 function renderDigest(digest: Digest): string {
-  const day = digest.announced ?? digest.generatedAt.slice(0, 10);
-  const count = digest.papers.length === 1 ? '1 paper' : `${digest.papers.length} papers`;
+  const day = digestDate(digest);
+  const count = paperCount(digest.papers.length);
   const papers =
     digest.papers.length === 0
       ? ['<p>No paper matched.</p>']
@@ -150,11 +159,10 @@ function renderDigest(digest: Digest): string {
 function renderPaper(ranked: RankedPaper): string {
   const { paper, summary } = ranked;
   const facts = [
-    escapeHtml(authorList(paper, 10)),
+    escapeHtml(authorLine(paper.authors, { max: AUTHORS_SHOWN.page })),
     escapeHtml(versionedId(paper)),
-    escapeHtml(paper.categories.join(', ')),
-    `score ${ranked.score}`,
-    ...(ranked.matchedTerms.length > 0 ? [`matched: ${escapeHtml(ranked.matchedTerms.join(', '))}`] : []),
+    escapeHtml(categoryLine(paper)),
+    escapeHtml(scoringLine(ranked.score, ranked.matchedTerms)),
   ];
   const lines = [
     '<li>',
@@ -163,8 +171,8 @@ function renderPaper(ranked: RankedPaper): string {
     `<div class="meta">${facts.join(' · ')}</div>`,
   ];
   if (summary?.tldr) {
-    const label = summary.source === 'model' ? 'TL;DR (AI)' : 'TL;DR';
-    lines.push(`<p><strong>${label}:</strong> ${escapeHtml(summary.tldr)}</p>`);
+    const label = summary.source === 'model' ? ' (AI)' : '';
+    lines.push(`<p><strong>${TLDR_LABEL}${label}:</strong> ${escapeHtml(summary.tldr)}</p>`);
   }
   if (paper.abstract) {
     lines.push(`<details><summary>Abstract</summary><p>${escapeHtml(paper.abstract)}</p></details>`);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { digestCategories } from '../chat/present.ts';
 import { digestFromJson } from '../digest/render/json.ts';
 import { renderRss } from '../digest/render/rss.ts';
 import { type DeliveryReader, recentDeliveries } from '../store/repositories/deliveries.ts';
@@ -54,7 +55,7 @@ export async function feedReply(
           title: queryText ? `arXiv digest: ${queryText}` : 'arXiv digest',
           link: 'https://arxiv.org/',
           description: newest
-            ? `arXiv papers matching ${queryText || 'the subscription'} in ${newest.categories.join(', ') || 'all categories'}, ranked and summarized by arxiv-digest.`
+            ? `arXiv papers matching ${queryText || 'the subscription'} in ${digestCategories(newest.categories)}, ranked and summarized by arxiv-digest.`
             : 'No digest has been delivered to this channel yet.',
           selfUrl,
         },

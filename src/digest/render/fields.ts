@@ -1,5 +1,4 @@
 import type { Paper } from '../../arxiv/paper.ts';
-import { authorLine } from '../../chat/present.ts';
 
 /**
  * Helpers of the digest renderers. How a paper's fields are shown (authors, score, categories, labels) is
@@ -15,11 +14,6 @@ export function cutAtWord(text: string, max: number): string {
   // Never end on half of a surrogate pair (an emoji or a rare letter cut in two).
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut.replace(/[\s,;:]+$/, '')}…`;
-}
-
-/** present.ts's authorLine for a paper, as the archive page asks for it. */
-export function authorList(paper: Paper, max: number): string {
-  return authorLine(paper.authors, { max });
 }
 
 /** The date shown for a paper: when version 1 was submitted, else when it was announced, else null. */
