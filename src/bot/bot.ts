@@ -6,6 +6,7 @@ import type {
   Platform,
   ReactionEvent,
   TargetId,
+  Visibility,
 } from '../chat/types.ts';
 import type { Config } from '../config/schema.ts';
 import type { Engine } from '../engine.ts';
@@ -22,8 +23,10 @@ import { PaperRepository } from '../store/repositories/papers.ts';
 import { type Subscription, SubscriptionRepository } from '../store/repositories/subscriptions.ts';
 import type { Store } from '../store/store.ts';
 import { AdapterRegistry, platformOf } from './adapters.ts';
+import type { Command } from './commands/command.ts';
 import { parseCommand } from './commands/grammar.ts';
 import { type CommandServices, handleCommand } from './commands/handlers.ts';
+import { answerVisibility } from './commands/table.ts';
 import { type DeliveryOutcome, DigestDelivery } from './delivery.ts';
 import { ListingService } from './listing.ts';
 import { handleReaction, type ReactionServices } from './reactions.ts';
@@ -176,17 +179,31 @@ export class Bot {
     await Promise.allSettled(this.adapters.all.map((adapter) => adapter.stop()));
   }
 
+  /**
+   * Runs a command: parses it (unless the adapter gave it parsed), tells the adapter who will see the
+   * answer (`acknowledge`, once, before the work), runs it, and answers any problem privately.
+   */
   async onCommand(event: CommandEvent): Promise<void> {
     const started = performance.now();
-    const { text, share } = splitShareFlag(event.text);
     let command = 'invalid';
     let outcome = 'ok';
+    let acknowledged = false;
+    const acknowledge = async (visibility: Visibility) => {
+      if (acknowledged) return;
+      acknowledged = true;
+      await event.acknowledge?.(visibility);
+    };
     try {
-      const parsed = parseCommand(text);
+      const { parsed, share } = readCommand(event);
       command = parsed.kind;
-      await handleCommand(parsed, { event, share }, this.#commands);
+      const visibility = answerVisibility(parsed, share);
+      await acknowledge(visibility);
+      await handleCommand(parsed, { event, visibility }, this.#commands);
     } catch (error) {
       outcome = isAppError(error) ? error.kind : 'bug';
+      await acknowledge('private').catch((reason: unknown) => {
+        this.#logger.warn({ err: reason }, 'could not acknowledge a command');
+      });
       await this.#answerProblem(event, error);
     } finally {
       const labels = { platform: event.platform, command };
@@ -274,6 +291,13 @@ export class Bot {
       this.#logger.warn({ err: reason }, 'could not answer a command');
     });
   }
+}
+
+/** The command of an event: given by the adapter (typed commands), or parsed from its text. */
+function readCommand(event: CommandEvent): { parsed: Command; share: boolean } {
+  if (event.command) return { parsed: event.command, share: event.share ?? false };
+  const { text, share } = splitShareFlag(event.text);
+  return { parsed: parseCommand(text), share };
 }
 
 /** `--share` at the end of a command shows the answer to the channel instead of the user alone. */

@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Paper } from '../arxiv/paper.ts';
+import type { Command } from '../bot/commands/command.ts';
 
 /**
  * An adapter's name, which is also the prefix of its ids. The product's platforms are listed in
@@ -91,11 +92,32 @@ export type Visibility = 'private' | 'channel';
 
 export interface CommandEvent {
   platform: Platform;
-  /** The text after `/arxiv`, as the user typed it. */
+  /**
+   * The text after `/arxiv`, as the user typed it; the core parses it with its grammar. With `command`, the
+   * command as a user would type it, only for logs.
+   */
   text: string;
+  /**
+   * The command already parsed, from a platform with typed commands (Discord's subcommands, turned into a
+   * Command by `commandFromOptions` of src/bot/commands/options.ts, from the core's command table). The
+   * core then does not parse `text`.
+   */
+  command?: Command | undefined;
+  /** With `command`: show the answer to the channel, as `--share` at the end of a text command does. */
+  share?: boolean | undefined;
   user: UserId;
   /** The channel the command was typed in (a DM channel counts: it is the user's own target). */
   channel: TargetId;
+  /**
+   * Called by the core once per command, after parsing and before any work and any `respond`, with who
+   * will see the first answer if the command succeeds (the command table decides, with --share and the
+   * `me` scope). An adapter that must acknowledge quickly does it here: Discord defers its reply, ephemeral
+   * or not, within 3 seconds. A command that cannot be parsed is acknowledged `private`. A problem found
+   * later (a refusal, a paper that does not exist, arXiv down) is still answered `private`, also after
+   * `channel` was acknowledged: the adapter then replaces its public placeholder with a private answer.
+   * If it rejects, the command is not run.
+   */
+  acknowledge?(visibility: Visibility): Promise<void>;
   /**
    * Answers the command. `private` is seen only by the user who asked (Slack ephemeral, Discord ephemeral,
    * the shell prints it); `channel` is seen by everyone there. Can be called more than once.

@@ -13,6 +13,7 @@ import type { SearchService } from '../search.ts';
 import { newSubscription } from '../subscriptions.ts';
 import type { Command, Scope } from './command.ts';
 import { helpText } from './help.ts';
+import { needsChannelManager } from './table.ts';
 
 export interface CommandServices {
   config: Config;
@@ -30,48 +31,58 @@ export interface CommandServices {
   now: () => Date;
 }
 
-/** One command, with what it needs to answer: the event, and whether the user asked to share the answer. */
+/** One command, with what it needs to answer: the event, and who sees the answer (`answerVisibility`). */
 interface Request {
   event: CommandEvent;
-  share: boolean;
+  visibility: Visibility;
 }
 
-/** Runs a parsed command and answers it. User mistakes are thrown as UserError for the caller to answer. */
+/**
+ * Runs a parsed command and answers it once, with `request.visibility`: the bot computed it with
+ * `answerVisibility` (table.ts) and told the adapter before the work began, so the answer goes where the
+ * adapter was told it would. Whether the user may run it is the table's word too (`needsChannelManager`).
+ * User mistakes and refusals are thrown as UserError for the caller to answer.
+ */
 export async function handleCommand(
   command: Command,
   request: Request,
   services: CommandServices,
 ): Promise<void> {
-  const answer = (message: OutboundMessage, visibility: Visibility) =>
-    request.event.respond(message, visibility);
-  const shared = (message: OutboundMessage) => answer(message, request.share ? 'channel' : 'private');
+  if (needsChannelManager(command)) await requireManage(services, request.event);
+  const message = await run(command, request.event, services);
+  await request.event.respond(message, request.visibility);
+}
 
+/** Does what the command asks and says what to answer. */
+async function run(
+  command: Command,
+  event: CommandEvent,
+  services: CommandServices,
+): Promise<OutboundMessage> {
   switch (command.kind) {
     case 'help':
-      return shared(plainMessage(helpText(command.topic ?? undefined)));
+      return plainMessage(helpText(command.topic ?? undefined));
 
     case 'search': {
       const outcome = await services.search.search(command.query);
-      return shared(searchResultsMessage(command.query, outcome.results, outcome.note));
+      return searchResultsMessage(command.query, outcome.results, outcome.note);
     }
 
     case 'list': {
-      const subscription = await current(services, request.event, command.scope);
-      return shared(
-        settingsMessage({
-          scope: command.scope,
-          query: subscription.query,
-          categories: subscription.categories,
-          time: subscription.schedule.time,
-          timeZone: subscription.schedule.timeZone,
-          nextRun: subscription.query ? services.nextRun(subscription) : null,
-          public: subscription.public,
-        }),
-      );
+      const subscription = await current(services, event, command.scope);
+      return settingsMessage({
+        scope: command.scope,
+        query: subscription.query,
+        categories: subscription.categories,
+        time: subscription.schedule.time,
+        timeZone: subscription.schedule.timeZone,
+        nextRun: subscription.query ? services.nextRun(subscription) : null,
+        public: subscription.public,
+      });
     }
 
     case 'subscribe':
-      return change(services, request, command.scope, (subscription) => {
+      return change(services, event, command.scope, (subscription) => {
         const query = mergeQueries(subscription.query, command.query);
         return {
           update: { query },
@@ -80,7 +91,7 @@ export async function handleCommand(
       });
 
     case 'unsubscribe':
-      return change(services, request, command.scope, (subscription) => {
+      return change(services, event, command.scope, (subscription) => {
         const query = removeTerms(subscription.query, command.terms, command.scope);
         return {
           update: { query },
@@ -90,18 +101,20 @@ export async function handleCommand(
         };
       });
 
-    case 'categories':
-      if (command.categories === null) return listOne(services, request, command.scope, 'categories');
-      return change(services, request, command.scope, () => ({
-        update: { categories: command.categories ?? [] },
-        message: `now covers ${(command.categories ?? []).join(', ')}`,
+    case 'categories': {
+      const { categories } = command;
+      if (categories === null) return listOne(services, event, command.scope, 'categories');
+      return change(services, event, command.scope, () => ({
+        update: { categories },
+        message: `now covers ${categories.join(', ')}`,
       }));
+    }
 
     case 'schedule':
       if (command.time === null && command.timeZone === null) {
-        return listOne(services, request, command.scope, 'schedule');
+        return listOne(services, event, command.scope, 'schedule');
       }
-      return change(services, request, command.scope, (subscription) => {
+      return change(services, event, command.scope, (subscription) => {
         const schedule = {
           time: command.time ?? subscription.schedule.time,
           timeZone: command.timeZone ?? subscription.schedule.timeZone,
@@ -112,20 +125,22 @@ export async function handleCommand(
         };
       });
 
-    case 'public':
-      if (command.enabled === null) return listOne(services, request, 'channel', 'public');
-      return change(services, request, 'channel', () => ({
-        update: { public: command.enabled ?? false },
-        message: command.enabled
+    case 'public': {
+      const { enabled } = command;
+      if (enabled === null) return listOne(services, event, 'channel', 'public');
+      return change(services, event, 'channel', () => ({
+        update: { public: enabled },
+        message: enabled
           ? `is now listed on the public archive page${services.publicUrl ? ` (${services.publicUrl}/digests)` : ''}`
           : 'is no longer listed on the public archive page',
       }));
+    }
 
     case 'feed':
-      return feed(services, request, command.action);
+      return feed(services, event, command.action);
 
     case 'digest':
-      return digestNow(services, request);
+      return digestNow(services, event);
 
     case 'summary': {
       const paper = await services.listings.findPaper(command.id, command.version);
@@ -134,7 +149,7 @@ export async function handleCommand(
         throw new UserError('INPUT_NOT_FOUND', `arXiv has no paper ${id}. Check the id or link.`);
       }
       const summary = await services.engine.summarizer.summarize(paper);
-      return answer(summaryMessage(paper, summary), 'channel');
+      return summaryMessage(paper, summary);
     }
   }
 }
@@ -158,9 +173,8 @@ async function current(services: CommandServices, event: CommandEvent, scope: Sc
   );
 }
 
-/** Only people who may manage a channel change its settings; anyone changes their own. */
-async function requireManage(services: CommandServices, event: CommandEvent, scope: Scope): Promise<void> {
-  if (scope === 'user') return;
+/** Refuses a user who may not manage the channel: with admins in the config, one not among them. */
+async function requireManage(services: CommandServices, event: CommandEvent): Promise<void> {
   const admins = services.config.admins;
   const allowed =
     admins.length > 0
@@ -178,64 +192,63 @@ async function requireManage(services: CommandServices, event: CommandEvent, sco
 
 type Change = (subscription: Subscription) => { update: Partial<Subscription>; message: string };
 
+function whoseDigest(scope: Scope): string {
+  return scope === 'channel' ? "This channel's digest" : 'Your digest';
+}
+
+/**
+ * Applies a change to the scope's subscription and confirms it. (A change to a channel is confirmed in the
+ * channel, so everyone sees what their digest follows: the table says so.)
+ */
 async function change(
   services: CommandServices,
-  request: Request,
+  event: CommandEvent,
   scope: Scope,
   apply: Change,
-): Promise<void> {
-  const { event } = request;
-  await requireManage(services, event, scope);
+): Promise<OutboundMessage> {
   const before = await current(services, event, scope);
   const { update, message } = apply(before);
   await services.subscriptions.put({ ...before, ...update, updatedAt: services.now().toISOString() });
-  const whose = scope === 'channel' ? "This channel's digest" : 'Your digest';
-  // Changes to a channel are confirmed in the channel, so everyone sees what their digest follows.
-  await event.respond(plainMessage(`${whose} ${message}.`), scope === 'channel' ? 'channel' : 'private');
+  return plainMessage(`${whoseDigest(scope)} ${message}.`);
 }
 
 async function listOne(
   services: CommandServices,
-  request: Request,
+  event: CommandEvent,
   scope: Scope,
   what: 'categories' | 'schedule' | 'public',
-): Promise<void> {
-  const subscription = await current(services, request.event, scope);
-  const whose = scope === 'channel' ? "This channel's digest" : 'Your digest';
-  const text =
+): Promise<OutboundMessage> {
+  const subscription = await current(services, event, scope);
+  const whose = whoseDigest(scope);
+  return plainMessage(
     what === 'categories'
       ? `${whose} covers ${subscription.categories.join(', ')}.`
       : what === 'schedule'
         ? `${whose} arrives daily at ${subscription.schedule.time} ${subscription.schedule.timeZone}.`
-        : `${whose} is ${subscription.public ? '' : 'not '}listed on the public archive page.`;
-  await request.event.respond(plainMessage(text), request.share ? 'channel' : 'private');
-}
-
-async function feed(services: CommandServices, request: Request, action: 'show' | 'revoke'): Promise<void> {
-  const { event } = request;
-  await requireManage(services, event, 'channel');
-  if (action === 'revoke') {
-    const revoked = await services.feeds.revoke(event.channel);
-    await event.respond(
-      plainMessage(
-        revoked ? "This channel's RSS feed link was revoked." : 'This channel had no RSS feed link.',
-      ),
-      'channel',
-    );
-    return;
-  }
-  const token = await services.feeds.tokenFor(event.channel);
-  // The link is a secret: it goes to the asking user only, whatever they asked.
-  await event.respond(
-    plainMessage(
-      `This channel's digests as RSS: ${services.publicUrl}/feeds/${token}.xml\nAnyone with the link can read it; /arxiv feed revoke stops that.`,
-    ),
-    'private',
+        : `${whose} is ${subscription.public ? '' : 'not '}listed on the public archive page.`,
   );
 }
 
-async function digestNow(services: CommandServices, request: Request): Promise<void> {
-  const { event } = request;
+/** The link is a secret: shown to the asking user only (the table says so); revoking is told to the channel. */
+async function feed(
+  services: CommandServices,
+  event: CommandEvent,
+  action: 'show' | 'revoke',
+): Promise<OutboundMessage> {
+  if (action === 'revoke') {
+    const revoked = await services.feeds.revoke(event.channel);
+    return plainMessage(
+      revoked ? "This channel's RSS feed link was revoked." : 'This channel had no RSS feed link.',
+    );
+  }
+  const token = await services.feeds.tokenFor(event.channel);
+  return plainMessage(
+    `This channel's digests as RSS: ${services.publicUrl}/feeds/${token}.xml\nAnyone with the link can read it; /arxiv feed revoke stops that.`,
+  );
+}
+
+/** Posts the digest in the channel; the answer (to the user alone) says how that went. */
+async function digestNow(services: CommandServices, event: CommandEvent): Promise<OutboundMessage> {
   const subscription = await services.subscriptions.get(event.channel);
   if (!subscription?.query) {
     throw new UserError(
@@ -245,14 +258,10 @@ async function digestNow(services: CommandServices, request: Request): Promise<v
   }
   const listing = await services.listings.latest(subscription.categories);
   if (!listing) {
-    await event.respond(
-      plainMessage('arXiv has no announcement to show right now (none on weekends and holidays).'),
-      'private',
-    );
-    return;
+    return plainMessage('arXiv has no announcement to show right now (none on weekends and holidays).');
   }
   const outcome = await services.delivery.deliver(subscription, listing);
-  await event.respond(plainMessage(describeOutcome(outcome)), 'private');
+  return plainMessage(describeOutcome(outcome));
 }
 
 function describeOutcome(outcome: DeliveryOutcome): string {
