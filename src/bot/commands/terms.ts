@@ -7,8 +7,8 @@ import { clip, findMarkup, removeMarkup } from './input.ts';
 /*
  * The words of a search and the terms of subscribe / unsubscribe. Like the other argument parsers
  * (categories.ts, schedule.ts, paper-ref.ts), these take text already through `cleanText` (input.ts): the
- * grammar's, or one typed option of an adapter (Discord) that calls them itself. They throw UserError with
- * the problem and the right form; the grammar adds the command's usage line.
+ * grammar's, or one typed option (Discord's, through commandFromOptions in options.ts). They throw UserError
+ * with the problem and the right form; build.ts adds the command's usage line.
  */
 
 /** A search: the user's words as typed (arXiv field syntax included), chat markup reduced to its words. */
