@@ -28,7 +28,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type {
   AdapterHealth,
   ChatAdapter,
@@ -48,8 +48,25 @@ import { withTimeout } from '../../src/timeout.ts';
 import { AdapterLifecycle } from '../kit/lifecycle.ts';
 import { PostedKeys } from '../kit/posted-keys.ts';
 import { renderMessage, type SlackMessage } from './blocks.ts';
+import { type SlackClientSettings, webClient, webClientOptions } from './client.ts';
+import {
+  answerFailure,
+  answerLost,
+  appTokenFailure,
+  botTokenFailure,
+  directMessageFailure,
+  isNoSuchMessage,
+  isNotInChannel,
+  NoDirectMessageError,
+  NotInChannelError,
+  platformError,
+  postFailure,
+  rateLimitedFor,
+  slackUnavailable,
+} from './errors.ts';
 import { channelTarget, isDirectMessageChannel, parseSlackTarget, userTarget } from './ids.ts';
 import { boltLogger } from './logger.ts';
+import { type MessageMetadata, type PostPart, partMetadata, partOf } from './metadata.ts';
 import { type StoredMessage, storedMessageText } from './read.ts';
 import {
   commandOrigin,
@@ -57,6 +74,8 @@ import {
   reactionOnMessage,
   type SlashCommandFields,
 } from './translate.ts';
+
+export { NotInChannelError } from './errors.ts';
 
 export interface SlackAdapterOptions {
   /** SLACK_BOT_TOKEN: the bot token (`xoxb-…`), in both modes. */
@@ -98,72 +117,20 @@ interface Identity {
   botName: string;
 }
 
-interface PostPart {
-  key: string;
-  part: number;
-  parts: number;
-}
-
 /** A message as conversations.history and conversations.replies return it. */
 interface SlackHistoryMessage extends StoredMessage {
   ts?: string;
   thread_ts?: string;
   bot_id?: string;
-  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  metadata?: MessageMetadata;
 }
 
-const METADATA_EVENT = 'arxiv_digest_post';
 /** The bot's name in `/invite` hints until auth.test has told the real one. */
 const DEFAULT_BOT_NAME = 'arxiv-digest';
 const DEFAULT_API_URL = 'https://slack.com/api/';
-/** Slack's error codes for a conversation the bot cannot use: it is not a member, or cannot see it. */
-const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'cannot_dm_bot']);
-/** Slack's error codes for a user the bot cannot open a direct message with. */
-const NO_DIRECT_MESSAGE = new Set(['user_not_found', 'cannot_dm_bot', 'user_disabled']);
-/** Slack's error codes for a token that does not work. */
-const BAD_TOKEN = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-]);
 /** Keys this process posted, remembered so `findPosted` needs no API call for them. */
 const REMEMBERED_KEYS = 10_000;
 const HISTORY_PAGE = 200;
-
-/** A post or a read failed because the bot is not in the channel (or cannot see it); `detail` is Slack's code. */
-export class NotInChannelError extends ExternalError {
-  constructor(slackError: string, botName: string, cause: unknown) {
-    super(
-      'PLATFORM_HTTP',
-      `I am not a member of that channel, so I cannot post there. Invite me with /invite @${botName} and try again.`,
-      { cause, detail: slackError, retryable: false },
-    );
-  }
-}
-
-/** The seconds Slack asked to wait when it refused a call with 429, or null for another failure. */
-function rateLimitedFor(error: unknown): number | null {
-  const e = error as { code?: string; retryAfter?: number };
-  return e?.code === webApi.ErrorCode.RateLimitedError ? (e.retryAfter ?? 1) : null;
-}
-
-/**
- * Whether a call failed without Slack's answer, so it may or may not have taken effect: the request or its
- * answer was lost on the way (a network error, a timeout), or Slack failed while handling it (5xx).
- */
-function answerLost(error: unknown): boolean {
-  const e = error as { code?: string; statusCode?: number };
-  if (e?.code === webApi.ErrorCode.RequestError) return true;
-  return e?.code === webApi.ErrorCode.HTTPError && (e.statusCode ?? 0) >= 500;
-}
-
-/** The Slack error code of a failed Web API call (`not_in_channel`, …), or null for other failures. */
-function platformError(error: unknown): string | null {
-  const e = error as { code?: string; data?: { error?: string } };
-  return e?.code === webApi.ErrorCode.PlatformError ? (e.data?.error ?? null) : null;
-}
 
 export class SlackAdapter implements ChatAdapter {
   readonly platform = 'slack';
@@ -174,15 +141,13 @@ export class SlackAdapter implements ChatAdapter {
    */
   readonly requestListener: (request: IncomingMessage, response: ServerResponse) => void;
 
-  readonly #botToken: string;
   readonly #appToken: string | undefined;
   readonly #signingSecret: string | undefined;
-  readonly #apiUrl: string;
   readonly #logger: Logger;
   readonly #command: string;
   readonly #minPostIntervalMs: number;
-  readonly #retryConfig: webApi.RetryOptions;
-  readonly #requestTimeoutMs: number;
+  /** The one Web API configuration (client.ts). */
+  readonly #settings: SlackClientSettings;
   readonly #historyDepth: number;
   readonly #membershipTtlMs: number;
   readonly #connectTimeoutMs: number;
@@ -206,40 +171,32 @@ export class SlackAdapter implements ChatAdapter {
   readonly #nextPostAt = new Map<string, number>();
 
   constructor(options: SlackAdapterOptions) {
-    this.#botToken = (options.botToken ?? '').trim();
     this.#appToken = options.appToken?.trim() || undefined;
     this.#signingSecret = options.signingSecret?.trim() || undefined;
-    this.#apiUrl = options.apiUrl?.trim() || DEFAULT_API_URL;
     this.#logger = (options.logger ?? silentLogger).child({ adapter: 'slack' });
     this.#command = options.command ?? '/arxiv';
     this.#minPostIntervalMs = options.minPostIntervalMs ?? 1000;
-    this.#retryConfig = options.retryConfig ?? {
-      retries: 5,
-      factor: 2,
-      minTimeout: 1000,
-      maxTimeout: 30_000,
-      randomize: true,
+    this.#settings = {
+      botToken: (options.botToken ?? '').trim(),
+      apiUrl: options.apiUrl?.trim() || DEFAULT_API_URL,
+      logger: this.#logger,
+      retryConfig: options.retryConfig ?? {
+        retries: 5,
+        factor: 2,
+        minTimeout: 1000,
+        maxTimeout: 30_000,
+        randomize: true,
+      },
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     };
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#historyDepth = options.historyDepth ?? 1000;
     this.#membershipTtlMs = options.membershipTtlMs ?? 60_000;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
     this.#clientPingTimeoutMs = options.clientPingTimeoutMs;
     this.#serverPingTimeoutMs = options.serverPingTimeoutMs;
     this.#checkCredentials();
-    this.#client = new webApi.WebClient(this.#botToken, {
-      slackApiUrl: this.#apiUrl,
-      logger: boltLogger(this.#logger),
-      retryConfig: this.#retryConfig,
-      timeout: this.#requestTimeoutMs,
-    });
-    this.#poster = new webApi.WebClient(this.#botToken, {
-      slackApiUrl: this.#apiUrl,
-      logger: boltLogger(this.#logger),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: this.#requestTimeoutMs,
-    });
+    this.#client = webClient(this.#settings, 'calls');
+    this.#poster = webClient(this.#settings, 'posts');
     this.requestListener = (request, response) => this.#onHttpRequest(request, response);
   }
 
@@ -348,7 +305,7 @@ export class SlackAdapter implements ChatAdapter {
       return found ? storedMessageText(found) : null;
     } catch (error) {
       if (error instanceof NotInChannelError || platformError(error) !== null) return null;
-      throw this.#external(error, 'read a message');
+      throw slackUnavailable(error, 'read a message');
     }
   }
 
@@ -373,13 +330,13 @@ export class SlackAdapter implements ChatAdapter {
   // --- start-up ------------------------------------------------------------------------------------------
 
   #checkCredentials(): void {
-    if (this.#botToken === '') {
+    if (this.#settings.botToken === '') {
       throw new UserError(
         'CONFIG_INVALID',
         'SLACK_BOT_TOKEN is missing. Set it to the Bot User OAuth Token (xoxb-…) from the app\'s "OAuth & Permissions" page.',
       );
     }
-    if (!this.#botToken.startsWith('xoxb-')) {
+    if (!this.#settings.botToken.startsWith('xoxb-')) {
       throw new UserError(
         'CONFIG_INVALID',
         'SLACK_BOT_TOKEN is not a bot token: it must start with "xoxb-" (the Bot User OAuth Token on the app\'s "OAuth & Permissions" page).',
@@ -400,13 +357,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async #authTest(): Promise<Identity> {
-    // Start-up asks once: a bad token must fail fast, not be retried for minutes.
-    const client = new webApi.WebClient(this.#botToken, {
-      slackApiUrl: this.#apiUrl,
-      logger: boltLogger(this.#logger),
-      retryConfig: { retries: 0 },
-      timeout: this.#requestTimeoutMs,
-    });
+    const client = webClient(this.#settings, 'start-up');
     try {
       const result = await client.auth.test();
       if (!result.team_id || !result.user_id || !result.bot_id) {
@@ -424,23 +375,7 @@ export class SlackAdapter implements ChatAdapter {
       };
     } catch (error) {
       if (isAppError(error)) throw error;
-      const code = platformError(error);
-      if (code !== null && BAD_TOKEN.has(code)) {
-        throw new UserError(
-          'CONFIG_INVALID',
-          `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from the app's "OAuth & Permissions" page, and reinstall the app if it was revoked.`,
-          { cause: error },
-        );
-      }
-      throw new ExternalError(
-        'PLATFORM_HTTP',
-        `Cannot reach Slack at ${this.#apiUrl} to check the bot token.`,
-        {
-          cause: error,
-          detail: (error as Error).message,
-          retryable: true,
-        },
-      );
+      throw botTokenFailure(error, this.#settings.apiUrl);
     }
   }
 
@@ -450,7 +385,7 @@ export class SlackAdapter implements ChatAdapter {
       this.#socket = new SocketModeReceiver({
         appToken: this.#appToken,
         logger,
-        installerOptions: { clientOptions: { slackApiUrl: this.#apiUrl } },
+        installerOptions: { clientOptions: { slackApiUrl: this.#settings.apiUrl } },
         ...(this.#clientPingTimeoutMs === undefined ? {} : { clientPingTimeout: this.#clientPingTimeoutMs }),
         ...(this.#serverPingTimeoutMs === undefined ? {} : { serverPingTimeout: this.#serverPingTimeoutMs }),
       });
@@ -465,16 +400,12 @@ export class SlackAdapter implements ChatAdapter {
       });
     }
     const app = new App({
-      token: this.#botToken,
+      token: this.#settings.botToken,
       botId: identity.botId,
       botUserId: identity.botUserId,
       receiver: this.#socket ?? (this.#http as HTTPReceiver),
       logger,
-      clientOptions: {
-        slackApiUrl: this.#apiUrl,
-        retryConfig: this.#retryConfig,
-        timeout: this.#requestTimeoutMs,
-      },
+      clientOptions: webClientOptions(this.#settings, 'calls'),
     });
     this.#register(app, handlers);
   }
@@ -508,19 +439,7 @@ export class SlackAdapter implements ChatAdapter {
       this.#socketConnected = true;
     } catch (error) {
       if (isAppError(error)) throw error;
-      const code = platformError(error);
-      if (code !== null && BAD_TOKEN.has(code)) {
-        throw new UserError(
-          'CONFIG_INVALID',
-          `Slack rejected SLACK_APP_TOKEN (${code}). Make an app-level token with the connections:write scope under "Basic Information" and set it again.`,
-          { cause: error },
-        );
-      }
-      throw new ExternalError('PLATFORM_HTTP', "Cannot open Slack's Socket Mode connection.", {
-        cause: error,
-        detail: (error as Error).message,
-        retryable: true,
-      });
+      throw appTokenFailure(error);
     }
   }
 
@@ -589,11 +508,7 @@ export class SlackAdapter implements ChatAdapter {
           ...(part.blocks.length > 0 ? { blocks: part.blocks } : {}),
         });
       } catch (error) {
-        throw new ExternalError(
-          'PLATFORM_HTTP',
-          'Slack did not take the answer to this command (answers are accepted for 30 minutes); run it again.',
-          { cause: error, detail: (error as Error).message, retryable: false },
-        );
+        throw answerFailure(error);
       }
     }
   }
@@ -674,7 +589,7 @@ export class SlackAdapter implements ChatAdapter {
     threadTs: string | undefined,
     metadata: PostPart | undefined,
   ): Promise<string> {
-    const retries = this.#retryConfig.retries ?? 5;
+    const retries = this.#settings.retryConfig.retries ?? 5;
     for (let attempt = 0; ; attempt++) {
       await this.#pace(channel);
       try {
@@ -685,7 +600,7 @@ export class SlackAdapter implements ChatAdapter {
           ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
           unfurl_links: false,
           unfurl_media: false,
-          ...(metadata ? { metadata: { event_type: METADATA_EVENT, event_payload: { ...metadata } } } : {}),
+          ...(metadata ? { metadata: partMetadata(metadata) } : {}),
         });
         if (!result.ts) throw new Error('Slack answered chat.postMessage without a message ts.');
         return result.ts;
@@ -714,55 +629,20 @@ export class SlackAdapter implements ChatAdapter {
 
   /** The wait before retry `attempt` (from 0), per `retryConfig`. */
   #backoff(attempt: number): number {
-    const { minTimeout = 1000, factor = 2, maxTimeout = 30_000 } = this.#retryConfig;
+    const { minTimeout = 1000, factor = 2, maxTimeout = 30_000 } = this.#settings.retryConfig;
     return Math.min(maxTimeout, minTimeout * factor ** attempt);
   }
 
   #postFailed(error: unknown, target: TargetId, channel: string): Error {
-    const code = platformError(error);
-    if (code !== null && NOT_IN_CHANNEL.has(code)) {
+    const failure = postFailure(error, target, this.#botName);
+    if (failure instanceof NotInChannelError) {
+      const code = failure.slackError;
       this.#logger.warn(
         { target, channel, error: code },
         `cannot post to ${target}: the bot is not a member of the channel (${code}); invite it with /invite @${this.#botName}`,
       );
-      return new NotInChannelError(code, this.#botName, error);
     }
-    if (code !== null && !BAD_TOKEN.has(code) && code !== 'ratelimited') {
-      // Slack refused what we sent (invalid_blocks, msg_too_long, …): a bug here, with Slack's explanation.
-      const messages = (error as { data?: { response_metadata?: { messages?: string[] } } }).data
-        ?.response_metadata?.messages;
-      return new Error(
-        `Slack refused a post to ${target}: ${code}${messages ? ` (${messages.join('; ')})` : ''}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    return this.#external(error, `post to ${target}`);
-  }
-
-  #external(error: unknown, what: string): ExternalError {
-    if (error instanceof ExternalError) return error;
-    const code = platformError(error);
-    if (code !== null && BAD_TOKEN.has(code)) {
-      return new ExternalError(
-        'PLATFORM_HTTP',
-        `Slack no longer accepts the bot token (${code}), so I could not ${what}.`,
-        {
-          cause: error,
-          retryable: false,
-        },
-      );
-    }
-    return new ExternalError(
-      'PLATFORM_HTTP',
-      `Slack could not be reached to ${what}; try again in a moment.`,
-      {
-        cause: error,
-        detail: (error as Error).message,
-        retryable: true,
-      },
-    );
+    return failure;
   }
 
   /** Waits for this channel's next posting slot. */
@@ -794,15 +674,12 @@ export class SlackAdapter implements ChatAdapter {
       this.#dmUsers.set(channel, parsed.user);
       return channel;
     } catch (error) {
-      const code = platformError(error);
-      if (code !== null && NO_DIRECT_MESSAGE.has(code)) {
+      const failure = directMessageFailure(error, target);
+      if (failure instanceof NoDirectMessageError) {
+        const code = failure.slackError;
         this.#logger.warn({ target, error: code }, `cannot open a direct message with ${target} (${code})`);
-        throw new ExternalError('PLATFORM_HTTP', `I cannot send a direct message to that user (${code}).`, {
-          cause: error,
-          retryable: false,
-        });
       }
-      throw this.#external(error, `open a direct message with ${target}`);
+      throw failure;
     }
   }
 
@@ -837,9 +714,8 @@ export class SlackAdapter implements ChatAdapter {
       return ((result.messages ?? []) as SlackHistoryMessage[]).find((m) => m.ts === ts) ?? null;
     } catch (error) {
       const code = platformError(error);
-      if (code === 'thread_not_found' || code === 'message_not_found' || code === 'invalid_ts_latest')
-        return null;
-      if (code !== null && NOT_IN_CHANNEL.has(code)) {
+      if (code !== null && isNoSuchMessage(code)) return null;
+      if (code !== null && isNotInChannel(code)) {
         this.#logger.warn(
           { channel, error: code },
           `cannot read ${channel}: the bot is not a member (${code})`,
@@ -883,8 +759,8 @@ export class SlackAdapter implements ChatAdapter {
               });
       } catch (error) {
         const code = platformError(error);
-        if (code === 'thread_not_found' || (code !== null && NOT_IN_CHANNEL.has(code))) return found;
-        throw this.#external(error, 'look for an earlier post');
+        if (code === 'thread_not_found' || (code !== null && isNotInChannel(code))) return found;
+        throw slackUnavailable(error, 'look for an earlier post');
       }
       const messages = (page.messages ?? []) as SlackHistoryMessage[];
       seen += messages.length;
@@ -915,27 +791,13 @@ export class SlackAdapter implements ChatAdapter {
       return false;
     } catch (error) {
       const code = platformError(error);
-      if (code !== null && NOT_IN_CHANNEL.has(code)) {
+      if (code !== null && isNotInChannel(code)) {
         this.#logger.warn({ channel, error: code }, `cannot list the members of ${channel} (${code})`);
         throw new NotInChannelError(code, this.#botName, error);
       }
-      throw this.#external(error, 'check who may change this channel');
+      throw slackUnavailable(error, 'check who may change this channel');
     }
   }
-}
-
-/** The key and part number a message of this bot carries in its metadata, if any. */
-function partOf(message: SlackHistoryMessage): PostPart | null {
-  if (message.metadata?.event_type !== METADATA_EVENT) return null;
-  const payload = message.metadata.event_payload ?? {};
-  if (typeof payload.key !== 'string') return null;
-  const part = typeof payload.part === 'number' ? payload.part : Number(payload.part ?? 1);
-  const parts = typeof payload.parts === 'number' ? payload.parts : Number(payload.parts ?? 1);
-  return {
-    key: payload.key,
-    part: Number.isInteger(part) && part > 0 ? part : 1,
-    parts: Number.isInteger(parts) && parts > 0 ? parts : 1,
-  };
 }
 
 function escapeRegExp(text: string): string {
