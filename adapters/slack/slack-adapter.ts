@@ -1,12 +1,8 @@
 /**
  * The Slack adapter, on @slack/bolt. It translates and renders; every rule lives in the core.
  *
- * Connecting. With an app-level token (SLACK_APP_TOKEN) it connects over Socket Mode and needs no public
- * URL. Without one it runs in HTTP mode: `requestListener` is a Node request listener (Bolt's HTTPReceiver,
- * which checks every request's signature with SLACK_SIGNING_SECRET and refuses timestamps older than 5
- * minutes) that the project's HTTP server mounts at `/slack/events` for commands, events and interactivity.
- * `start()` first calls `auth.test`, which tells the workspace and bot user (shown in `health()`); a missing
- * or rejected token stops start-up with a UserError naming the variable.
+ * Connecting (Socket Mode or HTTP mode, auth.test) is connection.ts; the slash command and reactions are
+ * listeners.ts, registered on the Bolt App the connection builds.
  *
  * Posting. `post` renders the Block model as Block Kit (blocks.ts); links are not unfurled. A message too
  * large for one Slack message is posted as several parts in order (the first where asked, the rest in its
@@ -28,11 +24,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import type {
   AdapterHealth,
   ChatAdapter,
-  CommandEvent,
   HttpRoute,
   InboundHandlers,
   MessageRef,
@@ -40,20 +35,15 @@ import type {
   PostOptions,
   TargetId,
   UserId,
-  Visibility,
 } from '../../src/chat/types.ts';
-import { ExternalError, isAppError, UserError } from '../../src/errors.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
-import { withTimeout } from '../../src/timeout.ts';
 import { AdapterLifecycle } from '../kit/lifecycle.ts';
 import { PostedKeys } from '../kit/posted-keys.ts';
 import { renderMessage, type SlackMessage } from './blocks.ts';
-import { type SlackClientSettings, webClient, webClientOptions } from './client.ts';
+import { type SlackClientSettings, webClient } from './client.ts';
+import { botNameOf, EVENTS_PATH, SlackConnection } from './connection.ts';
 import {
-  answerFailure,
   answerLost,
-  appTokenFailure,
-  botTokenFailure,
   directMessageFailure,
   isNoSuchMessage,
   isNotInChannel,
@@ -65,15 +55,9 @@ import {
   slackUnavailable,
 } from './errors.ts';
 import { channelTarget, isDirectMessageChannel, parseSlackTarget, userTarget } from './ids.ts';
-import { boltLogger } from './logger.ts';
+import { register } from './listeners.ts';
 import { type MessageMetadata, type PostPart, partMetadata, partOf } from './metadata.ts';
 import { type StoredMessage, storedMessageText } from './read.ts';
-import {
-  commandOrigin,
-  type ReactionCallback,
-  reactionOnMessage,
-  type SlashCommandFields,
-} from './translate.ts';
 
 export { NotInChannelError } from './errors.ts';
 
@@ -109,14 +93,6 @@ export interface SlackAdapterOptions {
   serverPingTimeoutMs?: number | undefined;
 }
 
-interface Identity {
-  team: string;
-  teamName: string;
-  botUserId: string;
-  botId: string;
-  botName: string;
-}
-
 /** A message as conversations.history and conversations.replies return it. */
 interface SlackHistoryMessage extends StoredMessage {
   ts?: string;
@@ -125,8 +101,6 @@ interface SlackHistoryMessage extends StoredMessage {
   metadata?: MessageMetadata;
 }
 
-/** The bot's name in `/invite` hints until auth.test has told the real one. */
-const DEFAULT_BOT_NAME = 'arxiv-digest';
 const DEFAULT_API_URL = 'https://slack.com/api/';
 /** Keys this process posted, remembered so `findPosted` needs no API call for them. */
 const REMEMBERED_KEYS = 10_000;
@@ -141,8 +115,6 @@ export class SlackAdapter implements ChatAdapter {
    */
   readonly requestListener: (request: IncomingMessage, response: ServerResponse) => void;
 
-  readonly #appToken: string | undefined;
-  readonly #signingSecret: string | undefined;
   readonly #logger: Logger;
   readonly #command: string;
   readonly #minPostIntervalMs: number;
@@ -150,19 +122,12 @@ export class SlackAdapter implements ChatAdapter {
   readonly #settings: SlackClientSettings;
   readonly #historyDepth: number;
   readonly #membershipTtlMs: number;
-  readonly #connectTimeoutMs: number;
-  readonly #clientPingTimeoutMs: number | undefined;
-  readonly #serverPingTimeoutMs: number | undefined;
   readonly #client: webApi.WebClient;
   /** chat.postMessage only: it never retries by itself (see #postPart). */
   readonly #poster: webApi.WebClient;
 
   readonly #life = new AdapterLifecycle('Slack');
-  #identity: Identity | null = null;
-  #http: HTTPReceiver | null = null;
-  #socket: SocketModeReceiver | null = null;
-  #socketConnected = false;
-  #socketNote = '';
+  readonly #connection: SlackConnection;
   readonly #dmChannels = new Map<string, string>();
   readonly #dmUsers = new Map<string, string>();
   /** Keys this process posted, so `findPosted` needs no API call for them; a key names its latest post. */
@@ -171,8 +136,6 @@ export class SlackAdapter implements ChatAdapter {
   readonly #nextPostAt = new Map<string, number>();
 
   constructor(options: SlackAdapterOptions) {
-    this.#appToken = options.appToken?.trim() || undefined;
-    this.#signingSecret = options.signingSecret?.trim() || undefined;
     this.#logger = (options.logger ?? silentLogger).child({ adapter: 'slack' });
     this.#command = options.command ?? '/arxiv';
     this.#minPostIntervalMs = options.minPostIntervalMs ?? 1000;
@@ -191,44 +154,57 @@ export class SlackAdapter implements ChatAdapter {
     };
     this.#historyDepth = options.historyDepth ?? 1000;
     this.#membershipTtlMs = options.membershipTtlMs ?? 60_000;
-    this.#connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-    this.#clientPingTimeoutMs = options.clientPingTimeoutMs;
-    this.#serverPingTimeoutMs = options.serverPingTimeoutMs;
-    this.#checkCredentials();
+    this.#connection = new SlackConnection({
+      client: this.#settings,
+      appToken: options.appToken?.trim() || undefined,
+      signingSecret: options.signingSecret?.trim() || undefined,
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      clientPingTimeoutMs: options.clientPingTimeoutMs,
+      serverPingTimeoutMs: options.serverPingTimeoutMs,
+      running: () => this.#life.running,
+    });
     this.#client = webClient(this.#settings, 'calls');
     this.#poster = webClient(this.#settings, 'posts');
-    this.requestListener = (request, response) => this.#onHttpRequest(request, response);
+    this.requestListener = this.#connection.requestListener;
   }
 
   get #botName(): string {
-    return this.#identity?.botName ?? DEFAULT_BOT_NAME;
+    return botNameOf(this.#connection.identity);
   }
 
   /** Socket Mode (an app token was given) or HTTP mode. */
   get mode(): 'socket' | 'http' {
-    return this.#appToken ? 'socket' : 'http';
+    return this.#connection.mode;
   }
 
   /** In HTTP mode, `/slack/events` served by `requestListener`; none in Socket Mode. */
   routes(): readonly HttpRoute[] {
-    return this.mode === 'http' ? [{ path: '/slack/events', listener: this.requestListener }] : [];
+    return this.mode === 'http' ? [{ path: EVENTS_PATH, listener: this.requestListener }] : [];
   }
 
   async start(handlers: InboundHandlers): Promise<void> {
     await this.#life.start(
       async () => {
-        const identity = await this.#authTest();
-        this.#identity = identity;
-        // The receiver keeps the app it was built with and hands it every request or envelope.
-        this.#buildApp(identity, handlers);
-        if (this.#socket) await this.#connectSocket(this.#socket);
+        await this.#connection.connect((app, identity) =>
+          register(app, {
+            command: this.#command,
+            handlers,
+            logger: this.#logger,
+            team: identity.team,
+            running: () => this.#life.running,
+            track: (work) => this.#life.track(work),
+            conversations: {
+              targetOf: (team, channel) => this.#targetOfConversation(team, channel),
+              locate: (channel, ts) => this.#locate(channel, ts),
+            },
+          }),
+        );
       },
-      async () => {
-        await this.#socket?.client.disconnect();
-      },
+      () => this.#connection.disconnect(),
     );
+    const identity = this.#connection.identity;
     this.#logger.info(
-      { team: this.#identity?.team, bot: this.#identity?.botName, mode: this.mode },
+      { team: identity?.team, bot: identity?.botName, mode: this.mode },
       'connected to Slack',
     );
   }
@@ -236,16 +212,12 @@ export class SlackAdapter implements ChatAdapter {
   stop(): Promise<void> {
     return this.#life.stop({
       close: async (wasStarted) => {
-        if (wasStarted && this.#socket) await this.#socket.client.disconnect().catch(() => {});
-        this.#socketConnected = false;
+        if (wasStarted) await this.#connection.disconnect();
       },
     });
   }
 
   health(): AdapterHealth {
-    const who = this.#identity
-      ? `workspace ${this.#identity.teamName} (${this.#identity.team}) as @${this.#identity.botName}`
-      : '';
     switch (this.#life.state) {
       case 'idle':
         return { connected: false, detail: 'slack: not started' };
@@ -256,14 +228,7 @@ export class SlackAdapter implements ChatAdapter {
       case 'stopped':
         return { connected: false, detail: 'slack: stopped' };
       case 'running':
-        if (this.mode === 'http')
-          return { connected: true, detail: `slack: ${who}, HTTP events at /slack/events` };
-        return this.#socketConnected
-          ? { connected: true, detail: `slack: ${who}, Socket Mode` }
-          : {
-              connected: false,
-              detail: `slack: ${who}, Socket Mode disconnected${this.#socketNote}, reconnecting`,
-            };
+        return this.#connection.health();
     }
   }
 
@@ -325,226 +290,6 @@ export class SlackAdapter implements ChatAdapter {
     const member = await this.#isMember(where.channel, who.user);
     this.#membership.set(cacheKey, { member, until: Date.now() + this.#membershipTtlMs });
     return member;
-  }
-
-  // --- start-up ------------------------------------------------------------------------------------------
-
-  #checkCredentials(): void {
-    if (this.#settings.botToken === '') {
-      throw new UserError(
-        'CONFIG_INVALID',
-        'SLACK_BOT_TOKEN is missing. Set it to the Bot User OAuth Token (xoxb-…) from the app\'s "OAuth & Permissions" page.',
-      );
-    }
-    if (!this.#settings.botToken.startsWith('xoxb-')) {
-      throw new UserError(
-        'CONFIG_INVALID',
-        'SLACK_BOT_TOKEN is not a bot token: it must start with "xoxb-" (the Bot User OAuth Token on the app\'s "OAuth & Permissions" page).',
-      );
-    }
-    if (this.#appToken !== undefined && !this.#appToken.startsWith('xapp-')) {
-      throw new UserError(
-        'CONFIG_INVALID',
-        'SLACK_APP_TOKEN is not an app-level token: it must start with "xapp-" (make one with the connections:write scope under "Basic Information").',
-      );
-    }
-    if (this.#appToken === undefined && this.#signingSecret === undefined) {
-      throw new UserError(
-        'CONFIG_INVALID',
-        'Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode at /slack/events); neither is set.',
-      );
-    }
-  }
-
-  async #authTest(): Promise<Identity> {
-    const client = webClient(this.#settings, 'start-up');
-    try {
-      const result = await client.auth.test();
-      if (!result.team_id || !result.user_id || !result.bot_id) {
-        throw new UserError(
-          'CONFIG_INVALID',
-          'SLACK_BOT_TOKEN is not a bot token: Slack does not name a bot user for it. Use the Bot User OAuth Token (xoxb-…).',
-        );
-      }
-      return {
-        team: result.team_id,
-        teamName: result.team ?? result.team_id,
-        botUserId: result.user_id,
-        botId: result.bot_id,
-        botName: result.user ?? DEFAULT_BOT_NAME,
-      };
-    } catch (error) {
-      if (isAppError(error)) throw error;
-      throw botTokenFailure(error, this.#settings.apiUrl);
-    }
-  }
-
-  #buildApp(identity: Identity, handlers: InboundHandlers): void {
-    const logger = boltLogger(this.#logger);
-    if (this.#appToken) {
-      this.#socket = new SocketModeReceiver({
-        appToken: this.#appToken,
-        logger,
-        installerOptions: { clientOptions: { slackApiUrl: this.#settings.apiUrl } },
-        ...(this.#clientPingTimeoutMs === undefined ? {} : { clientPingTimeout: this.#clientPingTimeoutMs }),
-        ...(this.#serverPingTimeoutMs === undefined ? {} : { serverPingTimeout: this.#serverPingTimeoutMs }),
-      });
-      this.#watchSocket(this.#socket);
-    } else {
-      this.#http = new HTTPReceiver({
-        signingSecret: this.#signingSecret ?? '',
-        endpoints: '/slack/events',
-        logger,
-        // Bolt sends 404 after this long when nothing acknowledged a request; a command is acknowledged at once.
-        unhandledRequestTimeoutMillis: 3001,
-      });
-    }
-    const app = new App({
-      token: this.#settings.botToken,
-      botId: identity.botId,
-      botUserId: identity.botUserId,
-      receiver: this.#socket ?? (this.#http as HTTPReceiver),
-      logger,
-      clientOptions: webClientOptions(this.#settings, 'calls'),
-    });
-    this.#register(app, handlers);
-  }
-
-  #watchSocket(receiver: SocketModeReceiver): void {
-    receiver.client.on('connected', () => {
-      this.#socketConnected = true;
-      this.#socketNote = '';
-    });
-    receiver.client.on('disconnected', () => {
-      this.#socketConnected = false;
-    });
-    receiver.client.on('reconnecting', () => {
-      this.#socketConnected = false;
-      this.#logger.warn('the Socket Mode connection to Slack dropped; reconnecting');
-    });
-    receiver.client.on('error', (error: Error) => {
-      this.#socketNote = ` (${error.message})`;
-    });
-  }
-
-  async #connectSocket(receiver: SocketModeReceiver): Promise<void> {
-    try {
-      await withTimeout(receiver.start(), this.#connectTimeoutMs, () => {
-        throw new ExternalError(
-          'PLATFORM_HTTP',
-          `Slack's Socket Mode did not connect within ${this.#connectTimeoutMs} ms.`,
-          { retryable: true },
-        );
-      });
-      this.#socketConnected = true;
-    } catch (error) {
-      if (isAppError(error)) throw error;
-      throw appTokenFailure(error);
-    }
-  }
-
-  // --- inbound -------------------------------------------------------------------------------------------
-
-  #register(app: App, handlers: InboundHandlers): void {
-    app.command(this.#command, async ({ command, ack, respond }) => {
-      if (!this.#life.running) {
-        await ack({ response_type: 'ephemeral', text: 'The bot is restarting; try again in a minute.' });
-        return;
-      }
-      // Acknowledged before anything else, so Slack's 3 seconds hold whatever the command does next.
-      await ack();
-      const origin = commandOrigin(command as SlashCommandFields);
-      const event: CommandEvent = {
-        platform: 'slack',
-        ...origin,
-        respond: (message, visibility) => this.#life.track(this.#respond(respond, message, visibility)),
-      };
-      // Not tracked for stop(): a long search must not hold up shutdown; its posts and answers are.
-      void handlers.onCommand(event).catch((error: unknown) => this.#commandFailed(event, error));
-    });
-    // Another command routed to this app (a renamed one in the app's settings) gets an answer, not a timeout.
-    app.command(new RegExp(`^(?!${escapeRegExp(this.#command)}$)`), async ({ command, ack }) => {
-      await ack({
-        response_type: 'ephemeral',
-        text: `This app answers ${this.#command}; ${command.command} is not one of its commands.`,
-      });
-    });
-    app.event('reaction_added', async ({ body }) => {
-      if (!this.#life.running || !this.#identity) return;
-      const reaction = reactionOnMessage(body as unknown as ReactionCallback, this.#identity.team);
-      if (!reaction) return;
-      try {
-        const target = await this.#targetOfConversation(reaction.team, reaction.channel);
-        const located = await this.#locate(reaction.channel, reaction.ts).catch(() => null);
-        const root = located?.thread_ts;
-        const message: MessageRef =
-          root !== undefined && root !== reaction.ts
-            ? { target, id: reaction.ts, threadId: root }
-            : { target, id: reaction.ts };
-        await handlers.onReaction({ platform: 'slack', emoji: reaction.emoji, user: reaction.user, message });
-      } catch (error) {
-        this.#logger.error(
-          { err: error, channel: reaction.channel, ts: reaction.ts },
-          'a reaction failed in the bot',
-        );
-      }
-    });
-    app.error(async (error) => {
-      this.#logger.error({ err: error }, 'Bolt reported an error');
-    });
-  }
-
-  async #respond(
-    respond: (message: Record<string, unknown>) => Promise<unknown>,
-    message: OutboundMessage,
-    visibility: Visibility,
-  ): Promise<void> {
-    for (const part of renderMessage(message)) {
-      try {
-        await respond({
-          response_type: visibility === 'private' ? 'ephemeral' : 'in_channel',
-          replace_original: false,
-          text: part.text,
-          ...(part.blocks.length > 0 ? { blocks: part.blocks } : {}),
-        });
-      } catch (error) {
-        throw answerFailure(error);
-      }
-    }
-  }
-
-  async #commandFailed(event: CommandEvent, error: unknown): Promise<void> {
-    let text: string;
-    if (isAppError(error)) {
-      text = error.userMessage;
-      this.#logger.warn({ err: error, channel: event.channel }, 'a command ended with an error for the user');
-    } else {
-      text = 'That failed unexpectedly; the log has the details.';
-      this.#logger.error({ err: error, channel: event.channel }, 'a command failed in the bot');
-    }
-    await event
-      .respond({ text, blocks: [{ kind: 'text', spans: [{ text }] }] }, 'private')
-      .catch((respondError: unknown) =>
-        this.#logger.warn({ err: respondError }, 'could not tell the user that their command failed'),
-      );
-  }
-
-  #onHttpRequest(request: IncomingMessage, response: ServerResponse): void {
-    if (this.mode !== 'http') {
-      response.writeHead(404).end();
-      return;
-    }
-    if (!this.#life.running || !this.#http) {
-      response.writeHead(503, { 'Retry-After': '5' }).end();
-      return;
-    }
-    try {
-      this.#http.requestListener(request, response);
-    } catch (error) {
-      // Bolt throws for a path or method it does not serve.
-      this.#logger.debug({ err: error, url: request.url }, 'not a Slack events request');
-      if (!response.headersSent) response.writeHead(404).end();
-    }
   }
 
   // --- outbound ------------------------------------------------------------------------------------------
@@ -659,7 +404,7 @@ export class SlackAdapter implements ChatAdapter {
   /** The conversation id for a target: the channel, or the bot's direct-message conversation with a user. */
   async #conversationOf(target: TargetId): Promise<string> {
     const parsed = parseSlackTarget(target);
-    const team = this.#identity?.team;
+    const team = this.#connection.identity?.team;
     if (team !== undefined && parsed.team !== team) {
       throw new Error(`"${target}" belongs to workspace ${parsed.team}; this bot is installed in ${team}.`);
     }
@@ -736,7 +481,7 @@ export class SlackAdapter implements ChatAdapter {
     root: string | undefined,
   ): Promise<Map<number, SlackHistoryMessage>> {
     const found = new Map<number, SlackHistoryMessage>();
-    const botId = this.#identity?.botId;
+    const botId = this.#connection.identity?.botId;
     let cursor: string | undefined;
     let seen = 0;
     do {
@@ -798,8 +543,4 @@ export class SlackAdapter implements ChatAdapter {
       throw slackUnavailable(error, 'check who may change this channel');
     }
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
