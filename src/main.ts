@@ -7,18 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { ShellAdapter } from '../adapters/shell/shell-adapter.ts';
-import { SlackAdapter } from '../adapters/slack/slack-adapter.ts';
+import { buildAdapters, planAdapters } from '../adapters/index.ts';
 import { Bot } from './bot/bot.ts';
 import { writeDigestFiles } from './bot/digest-files.ts';
-import type { ChatAdapter } from './chat/types.ts';
 import { type LoadedConfig, loadConfig } from './config/load.ts';
 import { digestFromJson } from './digest/render/json.ts';
 import { createEngine } from './engine.ts';
-import { isAppError, UserError } from './errors.ts';
+import { isAppError } from './errors.ts';
 import { createHealthCheck } from './http/health.ts';
 import { startHttpServer } from './http/server.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { nextScheduledInstant } from './schedule/calendar.ts';
 import { Scheduler } from './schedule/scheduler.ts';
@@ -36,9 +34,6 @@ export interface MainOptions {
   stdout?: NodeJS.WriteStream;
 }
 
-/** The shell adapter's one channel, which follows config.json's keywords from the first start. */
-const SHELL_CHANNEL = 'shell:local';
-
 /** Shutdown must be over within this, whatever hangs. */
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -54,8 +49,10 @@ export async function main(options: MainOptions): Promise<number> {
     process.stderr.write(`arxiv-digest: ${error.userMessage}\n`);
     return 2;
   }
-  const { config, env } = loaded;
-  const interactive = !env.SLACK_BOT_TOKEN && Boolean(stdin.isTTY && stdout.isTTY);
+  const { config } = loaded;
+  const plan = planAdapters(loaded.chat, { terminal: Boolean(stdin.isTTY && stdout.isTTY) });
+  // The shell's prompt is interactive only on a terminal; there it owns the screen.
+  const interactive = plan.usesFallback && Boolean(stdin.isTTY && stdout.isTTY);
   const outputDir = resolve(options.cwd, config.output.dir);
   // On a terminal the prompt owns the screen: logs go to a file. Elsewhere they go to stderr, as JSON lines.
   const logFile = join(outputDir, 'arxiv-digest.log');
@@ -77,13 +74,12 @@ export async function main(options: MainOptions): Promise<number> {
       onArxivRequest: (event) => metrics.observeArxivRequest(event),
     });
     engine.summarizer.usage.onEvent((event) => metrics.observeSummaryUsage(event));
-    const { adapters, shell, why } = chooseAdapters(loaded, {
-      interactive,
-      stdin,
-      stdout,
+    const built = buildAdapters(plan, loaded.chat, {
       logger,
+      terminal: { input: stdin, output: stdout, interactive },
       outputDir,
     });
+    const adapters = built.map(({ adapter }) => adapter);
 
     const holder = randomUUID();
     const publicUrl = config.http.public_url ?? `http://${config.http.host}:${config.http.port}`;
@@ -96,7 +92,7 @@ export async function main(options: MainOptions): Promise<number> {
       metrics,
       publicUrl,
       holder,
-      seedTargets: shell ? [SHELL_CHANNEL] : [],
+      seedTargets: built.flatMap(({ seedTargets }) => seedTargets),
       nextRun: (subscription) => nextScheduledInstant(new Date(), subscription.schedule),
       onDelivered: async (record) => {
         const recent = (await recentDeliveries(bot.deliveries, record.target, 30)).map((delivery) =>
@@ -117,7 +113,7 @@ export async function main(options: MainOptions): Promise<number> {
       {
         version: VERSION,
         adapters: adapters.map((adapter) => adapter.platform),
-        why,
+        why: plan.chosen.map(({ why }) => why).join('; '),
         store: store.describe(),
         model: engine.summarizer.usesModel
           ? `${config.ai_summary.model} at ${config.ai_summary.base_url}`
@@ -136,7 +132,6 @@ export async function main(options: MainOptions): Promise<number> {
       logger,
     });
 
-    const slack = adapters.find((adapter): adapter is SlackAdapter => adapter instanceof SlackAdapter);
     const http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
@@ -148,8 +143,7 @@ export async function main(options: MainOptions): Promise<number> {
       feeds: bot.feeds,
       deliveries: bot.deliveries,
       subscriptions: bot.subscriptions,
-      mounts:
-        slack && slack.mode === 'http' ? [{ path: '/slack/events', listener: slack.requestListener }] : [],
+      mounts: adapters.flatMap((adapter) => adapter.routes?.() ?? []),
     });
     scheduler.start();
     logger.info({ http: http.url }, 'arxiv-digest running');
@@ -179,7 +173,9 @@ export async function main(options: MainOptions): Promise<number> {
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         process.once(signal, () => void stop(signal).then(finish));
       }
-      shell?.closed.then(() => stop('the shell session ended').then(finish));
+      for (const { adapter, ended } of built) {
+        ended?.then(() => stop(`the ${adapter.platform} session ended`).then(finish));
+      }
     });
     await done;
     return 0;
@@ -194,53 +190,6 @@ export async function main(options: MainOptions): Promise<number> {
     await shutdown?.('start-up failed');
     return isAppError(error) && error.kind === 'user' ? 2 : 1;
   }
-}
-
-interface AdapterContext {
-  interactive: boolean;
-  stdin: NodeJS.ReadStream;
-  stdout: NodeJS.WriteStream;
-  logger: Logger;
-  outputDir: string;
-}
-
-/** The adapters the environment asks for, and why, for the start-up log. */
-function chooseAdapters(
-  loaded: LoadedConfig,
-  context: AdapterContext,
-): { adapters: ChatAdapter[]; shell: ShellAdapter | null; why: string } {
-  const { env } = loaded;
-  if (env.SLACK_BOT_TOKEN) {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      throw new UserError(
-        'CONFIG_INVALID',
-        'SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is: set one of them.',
-      );
-    }
-    const adapter = new SlackAdapter({
-      botToken: env.SLACK_BOT_TOKEN,
-      appToken: env.SLACK_APP_TOKEN,
-      signingSecret: env.SLACK_SIGNING_SECRET,
-      apiUrl: env.SLACK_API_URL,
-      logger: context.logger.child({ module: 'slack' }),
-    });
-    const mode = env.SLACK_APP_TOKEN
-      ? 'Socket Mode (SLACK_APP_TOKEN found)'
-      : 'HTTP mode at /slack/events (SLACK_SIGNING_SECRET found)';
-    return { adapters: [adapter], shell: null, why: `slack: SLACK_BOT_TOKEN found; ${mode}` };
-  }
-  const shell = new ShellAdapter({
-    input: context.stdin,
-    output: context.stdout,
-    interactive: context.interactive,
-    logger: context.logger.child({ module: 'shell' }),
-    channel: SHELL_CHANNEL,
-    journal: join(context.outputDir, 'shell-posts.jsonl'),
-  });
-  const why = context.interactive
-    ? 'shell: no SLACK_BOT_TOKEN; a terminal, so a prompt'
-    : 'shell: no SLACK_BOT_TOKEN and no terminal; digests are printed and written to files';
-  return { adapters: [shell], shell, why };
 }
 
 async function fileDestination(path: string) {

@@ -11,6 +11,35 @@ export interface LoadedConfig {
   /** Things worth telling the user that do not stop the bot (unknown keys, say). */
   warnings: string[];
   env: Env;
+  /** The chat platforms' settings, from their variables; null for a platform whose variables are not set. */
+  chat: ChatSettings;
+}
+
+/** Slack's variables, once they are known to make a working pair (a bot token and a way to receive events). */
+export interface SlackSettings {
+  botToken: string;
+  /** Socket Mode when set; HTTP mode (with the signing secret) otherwise. */
+  appToken: string | undefined;
+  signingSecret: string | undefined;
+  apiUrl: string | undefined;
+}
+
+/** Discord's variables, once they are known to be complete. */
+export interface DiscordSettings {
+  token: string;
+  applicationId: string;
+  /** Commands are registered to this server only (instant, for trying the bot out); globally otherwise. */
+  devGuildId: string | undefined;
+  /** The REST base including `/api`; the gateway address then comes from that server's `GET /gateway/bot`. */
+  apiUrl: string | undefined;
+  /** Read message text (a privileged intent) to summarize any message holding an arXiv link. Off by default. */
+  messageContent: boolean;
+}
+
+/** Each chat platform's settings. The adapters' registry (adapters/index.ts) decides from these what runs. */
+export interface ChatSettings {
+  slack: SlackSettings | null;
+  discord: DiscordSettings | null;
 }
 
 export interface LoadOptions {
@@ -56,7 +85,60 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       `${raw === null ? 'The default configuration' : path} is not valid:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`,
     );
   }
-  return { config: applyEnv(config as Config, env), path: raw === null ? null : path, warnings, env };
+  return {
+    config: applyEnv(config as Config, env),
+    path: raw === null ? null : path,
+    warnings,
+    env,
+    chat: chatSettings(env),
+  };
+}
+
+/** The platforms' settings; a platform whose variables are set but incomplete is a configuration error. */
+function chatSettings(env: Env): ChatSettings {
+  return { slack: slackSettings(env), discord: discordSettings(env) };
+}
+
+function discordSettings(env: Env): DiscordSettings | null {
+  const related = (['DISCORD_APPLICATION_ID', 'DISCORD_DEV_GUILD_ID', 'DISCORD_API_URL'] as const).filter(
+    (name) => env[name] !== undefined,
+  );
+  if (!env.DISCORD_TOKEN) {
+    if (related.length === 0) return null;
+    throw new UserError(
+      'CONFIG_INVALID',
+      `${related.join(', ')} ${related.length > 1 ? 'are' : 'is'} set but DISCORD_TOKEN is not: set DISCORD_TOKEN to the bot token (the application's Bot page) to run on Discord.`,
+    );
+  }
+  if (!env.DISCORD_APPLICATION_ID) {
+    throw new UserError(
+      'CONFIG_INVALID',
+      "DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not: set it to the application id (the application's General Information page).",
+    );
+  }
+  return {
+    token: env.DISCORD_TOKEN,
+    applicationId: env.DISCORD_APPLICATION_ID,
+    devGuildId: env.DISCORD_DEV_GUILD_ID,
+    apiUrl: env.DISCORD_API_URL,
+    messageContent: env.DISCORD_MESSAGE_CONTENT ?? false,
+  };
+}
+
+function slackSettings(env: Env): SlackSettings | null {
+  if (!env.SLACK_BOT_TOKEN) return null;
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    throw new UserError(
+      'CONFIG_INVALID',
+      'SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is: set one of them.',
+    );
+  }
+  return {
+    botToken: env.SLACK_BOT_TOKEN,
+    appToken: env.SLACK_APP_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    apiUrl: env.SLACK_API_URL,
+  };
 }
 
 /** Validates a parsed config document; returns the config or one line per problem. */

@@ -219,6 +219,24 @@ export const envSchema = z.object({
   SLACK_APP_TOKEN: text('a Slack app-level token (xapp-...)').optional(),
   SLACK_SIGNING_SECRET: text("a Slack app's signing secret").optional(),
   SLACK_API_URL: httpUrl('the Slack Web API base URL').optional(),
+  DISCORD_TOKEN: text('a Discord bot token (the Bot page of the application)').optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, {
+      error: "a Discord application id (17 to 20 digits, the application's General Information page)",
+    })
+    .optional(),
+  DISCORD_DEV_GUILD_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, {
+      error: 'a Discord server id (17 to 20 digits: Copy Server ID in Developer Mode)',
+    })
+    .optional(),
+  DISCORD_API_URL: httpUrl('the Discord REST API base URL, including /api').optional(),
+  DISCORD_MESSAGE_CONTENT: z
+    .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .optional(),
   LOG_LEVEL: configSchema.shape.log_level.unwrap().optional(),
 });
 
