@@ -1,9 +1,10 @@
+/** The shell's side of the contract: a prompt on a pass-through input, its output recorded. */
 import { PassThrough } from 'node:stream';
-import { ShellAdapter } from '../../adapters/shell/shell-adapter.ts';
-import { runAdapterContract } from './adapter-contract.ts';
-import { RecordingOutput, shellDriver } from './shell-driver.ts';
+import { ShellAdapter } from '../../../adapters/shell/shell-adapter.ts';
+import type { ContractHarness } from '../driver.ts';
+import { RecordingOutput, shellDriver } from '../shell-driver.ts';
 
-runAdapterContract('shell', async () => {
+export async function shellHarness(): Promise<ContractHarness> {
   const input = new PassThrough();
   const output = new RecordingOutput();
   const ids = { channel: 'shell:local', user: 'shell:@you' };
@@ -16,4 +17,4 @@ runAdapterContract('shell', async () => {
       input.end();
     },
   };
-});
+}

@@ -1,10 +1,11 @@
-import { channelTarget, userTarget } from '../../adapters/slack/ids.ts';
-import { SlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { slackContractDriver } from '../fakes/slack/contract-driver.ts';
-import { FakeSlack } from '../fakes/slack-server.ts';
-import { runAdapterContract } from './adapter-contract.ts';
+/** Slack's side of the contract: the real adapter against the fake Slack, in Socket Mode, unpaced. */
+import { channelTarget, userTarget } from '../../../adapters/slack/ids.ts';
+import { SlackAdapter } from '../../../adapters/slack/slack-adapter.ts';
+import { slackContractDriver } from '../../fakes/slack/contract-driver.ts';
+import { FakeSlack } from '../../fakes/slack-server.ts';
+import type { ContractHarness } from '../driver.ts';
 
-runAdapterContract('slack', async () => {
+export async function slackHarness(): Promise<ContractHarness> {
   const fake = await FakeSlack.start();
   const ada = fake.addUser('ada');
   const channel = fake.addChannel({ name: 'papers', members: [ada.id] });
@@ -23,4 +24,4 @@ runAdapterContract('slack', async () => {
     emoji: 'memo',
     teardown: () => fake.close(),
   };
-});
+}
