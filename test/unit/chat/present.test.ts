@@ -17,27 +17,17 @@ import {
 } from '../../../src/chat/present.ts';
 import type { Digest } from '../../../src/digest/digest.ts';
 import { parseKeywordQuery } from '../../../src/digest/query.ts';
+import { makePaper } from '../../support/papers.ts';
 
+/** The paper the renderers' tests show too: four authors, two categories. */
 function paper(overrides: Partial<Paper> = {}): Paper {
-  return {
-    id: '1706.03762',
+  return makePaper('1706.03762', {
     version: 7,
     title: 'Attention Is All You Need',
     authors: ['Ashish Vaswani', 'Noam Shazeer', 'Niki Parmar', 'Jakob Uszkoreit'],
-    abstract: 'The dominant sequence transduction models...',
     categories: ['cs.CL', 'cs.LG'],
-    primaryCategory: 'cs.CL',
-    announceType: 'new',
-    published: null,
-    updated: null,
-    announced: '2017-06-13',
-    absUrl: 'https://arxiv.org/abs/1706.03762',
-    pdfUrl: 'https://arxiv.org/pdf/1706.03762',
-    doi: null,
-    journalRef: null,
-    comment: null,
     ...overrides,
-  };
+  });
 }
 
 describe('authorLine', () => {
