@@ -197,8 +197,7 @@ export class Bot {
       const { parsed, share } = readCommand(event);
       command = parsed.kind;
       const visibility = answerVisibility(parsed, share);
-      await acknowledge(visibility);
-      await handleCommand(parsed, { event, visibility }, this.#commands);
+      await handleCommand(parsed, { event, visibility, acknowledge }, this.#commands);
     } catch (error) {
       outcome = isAppError(error) ? error.kind : 'bug';
       await acknowledge('private').catch((reason: unknown) => {

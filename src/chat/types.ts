@@ -109,13 +109,19 @@ export interface CommandEvent {
   /** The channel the command was typed in (a DM channel counts: it is the user's own target). */
   channel: TargetId;
   /**
-   * Called by the core once per command, after parsing and before any work and any `respond`, with who
-   * will see the first answer if the command succeeds (the command table decides, with --share and the
-   * `me` scope). An adapter that must acknowledge quickly does it here: Discord defers its reply, ephemeral
-   * or not, within 3 seconds. A command that cannot be parsed is acknowledged `private`. A problem found
-   * later (a refusal, a paper that does not exist, arXiv down) is still answered `private`, also after
-   * `channel` was acknowledged: the adapter then replaces its public placeholder with a private answer.
-   * If it rejects, the command is not run.
+   * Whether the user may manage `channel`, when the platform says so with the command itself (Discord's
+   * interaction carries the member's permissions in that channel); the core then does not ask
+   * `canManageChannel`.
+   */
+  managesChannel?: boolean | undefined;
+  /**
+   * Called by the core once per command, after parsing and the permission check and before any work and
+   * any `respond`, with who will see the first answer if the command succeeds (the command table decides,
+   * with --share and the `me` scope). An adapter that must acknowledge quickly does it here: Discord defers
+   * its reply, ephemeral or not, within 3 seconds. A command that cannot be parsed or is refused is
+   * acknowledged `private`. A problem found later (a paper that does not exist, arXiv down) is still
+   * answered `private`, also after `channel` was acknowledged: the adapter then replaces its public
+   * placeholder with a private answer. If it rejects, the command is not run.
    */
   acknowledge?(visibility: Visibility): Promise<void>;
   /**

@@ -35,13 +35,16 @@ export interface CommandServices {
 interface Request {
   event: CommandEvent;
   visibility: Visibility;
+  /** Tells the adapter, once, who will see the answer; see CommandEvent.acknowledge. */
+  acknowledge: (visibility: Visibility) => Promise<void>;
 }
 
 /**
  * Runs a parsed command and answers it once, with `request.visibility`: the bot computed it with
- * `answerVisibility` (table.ts) and told the adapter before the work began, so the answer goes where the
- * adapter was told it would. Whether the user may run it is the table's word too (`needsChannelManager`).
- * User mistakes and refusals are thrown as UserError for the caller to answer.
+ * `answerVisibility` (table.ts), and the adapter is told it before the work begins, so the answer goes where
+ * the adapter was told it would. Whether the user may run it is the table's word too (`needsChannelManager`),
+ * checked before that, so a refusal is acknowledged as private, never shown to the channel. User mistakes
+ * and refusals are thrown as UserError for the caller to answer.
  */
 export async function handleCommand(
   command: Command,
@@ -49,6 +52,7 @@ export async function handleCommand(
   services: CommandServices,
 ): Promise<void> {
   if (needsChannelManager(command)) await requireManage(services, request.event);
+  await request.acknowledge(request.visibility);
   const message = await run(command, request.event, services);
   await request.event.respond(message, request.visibility);
 }
@@ -179,7 +183,8 @@ async function requireManage(services: CommandServices, event: CommandEvent): Pr
   const allowed =
     admins.length > 0
       ? admins.includes(event.user)
-      : await services.adapters.forTarget(event.channel).canManageChannel(event.user, event.channel);
+      : (event.managesChannel ??
+        (await services.adapters.forTarget(event.channel).canManageChannel(event.user, event.channel)));
   if (!allowed) {
     throw new UserError(
       'PERMISSION_DENIED',

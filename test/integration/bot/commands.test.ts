@@ -551,13 +551,36 @@ describe('acknowledge', () => {
     expect(steps[1]?.text).toContain('Usage:');
   });
 
-  it('answers a problem found after acknowledging privately, once', async () => {
+  it('checks permission before acknowledging, so a refusal is private from the start', async () => {
     world.chat.inner.setPermission(GUEST, TEST_CHANNEL, false);
     const refused = await world.chat.command('subscribe LLM', { user: GUEST });
     expect(refused.map((step) => [step.step, step.visibility])).toEqual([
-      ['acknowledge', 'channel'],
+      ['acknowledge', 'private'],
       ['respond', 'private'],
     ]);
+  });
+
+  it('takes the permission the platform sends with the command over asking the adapter', async () => {
+    world.chat.inner.setPermission(GUEST, TEST_CHANNEL, true);
+    const answers: Visibility[] = [];
+    const event = (managesChannel: boolean): CommandEvent => ({
+      platform: 'test',
+      text: 'categories cs.AI',
+      user: GUEST,
+      channel: TEST_CHANNEL,
+      managesChannel,
+      respond: async (_message, visibility) => {
+        answers.push(visibility);
+      },
+    });
+    await world.bot.onCommand(event(false));
+    expect((await stored(TEST_CHANNEL)).categories).toEqual(['cs.CL', 'cs.LG']);
+    await world.bot.onCommand(event(true));
+    expect((await stored(TEST_CHANNEL)).categories).toEqual(['cs.AI']);
+    expect(answers).toEqual(['private', 'channel']);
+  });
+
+  it('answers a problem found after acknowledging privately, once', async () => {
     const missing = await world.chat.command('summary 2602.09999');
     expect(missing.map((step) => [step.step, step.visibility])).toEqual([
       ['acknowledge', 'channel'],
