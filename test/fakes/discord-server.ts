@@ -30,7 +30,7 @@ import {
   type InteractionRecord,
   Interactions,
 } from './discord/interactions.ts';
-import { MESSAGE_CREATE, type RateLimitHit, type RateLimitOptions, RateLimits } from './discord/limits.ts';
+import { type RateLimitHit, type RateLimitOptions, RateLimits } from './discord/limits.ts';
 import { DEFAULT_BOT, type Permissions } from './discord/permissions.ts';
 import { Rest, type RestCall } from './discord/rest.ts';
 import { validateMessage } from './discord/validate-message.ts';
@@ -169,6 +169,8 @@ export class FakeDiscord {
       latencyMs: () => this.#latencyMs,
       changed: () => this.#wake(),
     });
+    for (const route of Object.keys(options.rateLimits?.routes ?? {}))
+      if (!this.#rest.routeNames.includes(route)) throw new Error(`No route "${route}" in the fake Discord.`);
     this.#server = createServer((request, response) => {
       if (!(request.url ?? '').startsWith('/api/')) {
         response
@@ -414,6 +416,8 @@ export class FakeDiscord {
    * 429 or drop the connection. Faults apply in the order they were added.
    */
   fail(route: string, fault: Fault): void {
+    if (route !== '*' && !this.#rest.routeNames.includes(route))
+      throw new Error(`No route "${route}" in the fake Discord; routes: ${this.#rest.routeNames.join(', ')}`);
     this.faults.add(route, fault);
   }
 
@@ -473,6 +477,16 @@ export class FakeDiscord {
 
   callsTo(route: string): RestCall[] {
     return this.calls.filter((c) => c.route === route);
+  }
+
+  /** Exceptions inside the fake's handlers (answered 500); a test may assert there are none. */
+  get serverErrors(): unknown[] {
+    return this.#rest.serverErrors;
+  }
+
+  /** Every route's name, as `fail` and the `routes` rate-limit option take them. */
+  get routeNames(): string[] {
+    return this.#rest.routeNames;
   }
 
   /** Every 429 the fake answered (limits exceeded, or injected). */
@@ -558,5 +572,3 @@ export class FakeDiscord {
 function makeToken(botId: string): string {
   return `${Buffer.from(botId).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
 }
-
-export { MESSAGE_CREATE };

@@ -78,6 +78,8 @@ const MAJOR_PARAMS = ['channel', 'guild', 'interaction', 'webhook'];
 
 export class Rest {
   readonly calls: RestCall[] = [];
+  /** Exceptions thrown inside handlers (bugs in the fake): answered 500, kept here and logged. */
+  readonly serverErrors: unknown[] = [];
   readonly #options: RestOptions;
   readonly #routes: CompiledRoute[];
 
@@ -88,6 +90,11 @@ export class Rest {
       name: `${r.method} ${r.path}`,
       segments: r.path.split('/').filter(Boolean),
     }));
+  }
+
+  /** Every route's name (`'POST /channels/:channel/messages'`), as faults and rate-limit options use them. */
+  get routeNames(): string[] {
+    return this.#routes.map((r) => r.name);
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -195,8 +202,9 @@ export class Rest {
     } catch (error) {
       if (error instanceof DiscordError) fail(error, headers);
       else {
+        this.serverErrors.push(error);
+        console.error('fake Discord: a handler failed', error);
         send(500, { message: '500: Internal Server Error', code: 0 }, headers);
-        throw error;
       }
     }
   }

@@ -26,14 +26,18 @@ import { WebSocket } from 'ws';
 import { FakeDiscord, type FakeDiscordOptions } from '../../fakes/discord-server.ts';
 
 const opened: Array<{ close(): Promise<void> | void }> = [];
+const fakes: FakeDiscord[] = [];
 
 afterEach(async () => {
   for (const thing of opened.splice(0).reverse()) await thing.close();
+  // No request may have tripped over a bug inside the fake.
+  for (const fake of fakes.splice(0)) expect(fake.serverErrors).toEqual([]);
 });
 
 async function world(options: FakeDiscordOptions = {}) {
   const fake = await FakeDiscord.start(options);
   opened.push(fake);
+  fakes.push(fake);
   const alice = fake.addUser({ username: 'alice' });
   const bob = fake.addUser({ username: 'bob' });
   const guild = fake.addGuild({ name: 'Fake Lab' });
@@ -375,22 +379,36 @@ describe('FakeDiscord with the real discord.js client', () => {
     expect(await handle.choices()).toEqual([{ name: 'diff models', value: 'diff models' }]);
   });
 
-  it('delivers a reaction on an uncached message as a partial messageReactionAdd', async () => {
-    const { fake, general, alice } = await world();
-    const stranger = fake.addUser({ username: 'carol' });
-    fake.addMember({ guild: [...fake.world.guilds.keys()][0] as string, user: stranger.id });
+  it('delivers a reaction on an uncached message, by a user the client never saw, as a partial messageReactionAdd', async () => {
+    const { fake, guild, general, alice } = await world();
     const posted = fake.postAsUser({
       user: alice.id,
       channel: general.id,
       content: 'See https://arxiv.org/abs/2602.06063',
     });
     const c = await login(fake);
+    // Carol joins after READY; without the Guild Members intent the client never hears of her.
+    const carol = fake.addUser({ username: 'carol' });
+    fake.addMember({ guild: guild.id, user: carol.id });
+    expect(c.users.cache.has(carol.id)).toBe(false);
     const got = new Promise<{ reaction: MessageReaction | PartialMessageReaction; userId: string }>(
       (resolve) => c.once('messageReactionAdd', (reaction, user) => resolve({ reaction, userId: user.id })),
     );
-    expect(fake.react({ user: stranger.id, channel: general.id, message: posted.id, emoji: '📝' })).toBe(1);
+    expect(fake.react({ user: carol.id, channel: general.id, message: posted.id, emoji: '📝' })).toBe(1);
+    const sent = fake.dispatched.find((d) => d.t === 'MESSAGE_REACTION_ADD')?.d as Record<string, unknown>;
+    expect(Object.keys(sent)).toEqual(
+      expect.arrayContaining([
+        'user_id',
+        'channel_id',
+        'message_id',
+        'guild_id',
+        'member',
+        'emoji',
+        'message_author_id',
+      ]),
+    );
     const { reaction, userId } = await got;
-    expect(userId).toBe(stranger.id);
+    expect(userId).toBe(carol.id);
     expect(reaction.partial).toBe(true);
     expect(reaction.message.partial).toBe(true);
     expect(reaction.emoji.name).toBe('📝');
@@ -403,6 +421,66 @@ describe('FakeDiscord with the real discord.js client', () => {
       c.rest.put(Routes.channelMessageOwnReaction(general.id, posted.id, 'memo')),
     );
     expect(notEmoji.code).toBe(10014);
+  });
+
+  it('delivers a reaction in a DM the bot wrote in, and runs a command in a DM', async () => {
+    const { fake, alice } = await world();
+    const c = await login(fake);
+    await c.application.commands.set(COMMANDS);
+    const sent = await (await c.users.fetch(alice.id)).send('Your digest: https://arxiv.org/abs/2602.06063');
+    const got = new Promise<string>((resolve) =>
+      c.once('messageReactionAdd', (reaction) => resolve(reaction.message.id)),
+    );
+    fake.react({ user: alice.id, channel: sent.channelId, message: sent.id, emoji: '📝' });
+    expect(await got).toBe(sent.id);
+    const seen: Array<{ inGuild: boolean; user: string }> = [];
+    c.on('interactionCreate', async (interaction: Interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      seen.push({ inGuild: interaction.inGuild(), user: interaction.user.id });
+      await interaction.reply('Subscribed');
+    });
+    const handle = fake.interact({
+      user: alice.id,
+      channel: sent.channelId,
+      group: 'me',
+      subcommand: 'subscribe',
+      options: { terms: 'RL' },
+    });
+    expect((await handle.reply()).content).toBe('Subscribed');
+    expect(seen).toEqual([{ inGuild: false, user: alice.id }]);
+    expect(handle.payload).toMatchObject({ context: 1, user: { id: alice.id } });
+  });
+
+  it('reads history newest first with limit, before and after, and edits only its own messages', async () => {
+    const { fake, general, alice } = await world();
+    const theirs = fake.postAsUser({ user: alice.id, channel: general.id, content: 'first' });
+    const c = await login(fake);
+    const channel = await textChannel(c, general.id);
+    const mine = [];
+    for (const text of ['a', 'b', 'c', 'd']) mine.push(await channel.send(text));
+    const newest = await channel.messages.fetch({ limit: 2 });
+    expect([...newest.values()].map((m) => m.content)).toEqual(['d', 'c']);
+    const older = await channel.messages.fetch({ before: mine[1]?.id as string, limit: 10 });
+    expect([...older.values()].map((m) => m.content)).toEqual(['a', 'first']);
+    const newer = await channel.messages.fetch({ after: mine[1]?.id as string, limit: 1 });
+    expect([...newer.values()].map((m) => m.content)).toEqual(['c']);
+    expect(
+      (
+        await apiError(
+          c.rest.get(Routes.channelMessages(general.id), { query: new URLSearchParams({ limit: '101' }) }),
+        )
+      ).code,
+    ).toBe(50035);
+    const edited = await mine[0]?.edit({ content: 'a (edited)' });
+    expect(edited?.editedTimestamp).not.toBeNull();
+    expect(fake.message(mine[0]?.id as string)?.content).toBe('a (edited)');
+    const refused = await apiError(
+      c.rest.patch(Routes.channelMessage(general.id, theirs.id), { body: { content: 'mine now' } }),
+    );
+    expect([refused.status, refused.code]).toEqual([403, 50005]);
+    expect((await apiError(c.rest.get(Routes.channelMessage(general.id, '1234567890123456789')))).code).toBe(
+      10008,
+    );
   });
 
   it('keeps a burst of 12 posts to one channel in order, once each, within the rate limit', async () => {
@@ -467,6 +545,19 @@ describe('FakeDiscord with the real discord.js client', () => {
       3000,
       'a second resume',
     );
+    expect(fake.identifies).toHaveLength(1);
+  });
+
+  it('acknowledges heartbeats, and resumes on the same connection after a resumable INVALID_SESSION', async () => {
+    const { fake } = await world({ heartbeatIntervalMs: 40 });
+    const c = await login(fake);
+    await fake.waitFor(() => (fake.connections[0]?.heartbeats ?? 0) >= 3, 2000, 'three heartbeats');
+    await fake.waitFor(() => c.ws.ping >= 0, 2000, 'a ping from an ACK');
+    const resumed = once(c, 'shardResume');
+    fake.invalidateSession(true);
+    await resumed;
+    expect(fake.connections).toHaveLength(1);
+    expect(fake.connections[0]?.received.map((p) => p.op)).toContain(6);
     expect(fake.identifies).toHaveLength(1);
   });
 
