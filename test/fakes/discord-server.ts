@@ -14,6 +14,19 @@
  * `postAsUser`), and read what the bot did (`messagesIn`, `threads`, `interactions`, `commandsFor`,
  * `rateLimitHits`, `calls`, `identifies`). Payload shapes follow Discord's docs and the recorded ones in
  * ../shared/fixtures/discord/.
+ *
+ * Not modelled (on purpose, for now): ETF encoding and zstd-stream; the server closing a connection that
+ * stops heartbeating; session expiry and the session start limit's refusal (it is only counted); member
+ * chunking, presences, voice; message component and modal interactions (only slash commands and
+ * autocomplete are dispatched, and options of type user/channel/role/attachment get no `resolved`);
+ * uploaded files are recorded, not stored; component JSON is stored, not checked; slowmode; thread
+ * auto-archiving, thread members and the starter message inside a thread made from a message; pins and
+ * ordinary webhooks; Cloudflare's invalid-request ban.
+ *
+ * discord.js notes for the adapter: a DM reaction reaches `messageReactionAdd` only when the DM channel is
+ * in the client's cache (the payload has no channel type to build a partial from), e.g. after the bot
+ * wrote there since it started; a reaction by a user the client has not cached needs that user in the
+ * payload (guild reactions carry `member.user`) or `Partials.User`.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
