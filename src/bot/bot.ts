@@ -26,6 +26,7 @@ import { AdapterRegistry, platformOf } from './adapters.ts';
 import type { Command } from './commands/command.ts';
 import { parseCommand } from './commands/grammar.ts';
 import { type CommandServices, handleCommand } from './commands/handlers.ts';
+import { commandFromOptions } from './commands/options.ts';
 import { answerVisibility } from './commands/table.ts';
 import { type DeliveryOutcome, DigestDelivery } from './delivery.ts';
 import { ListingService } from './listing.ts';
@@ -294,7 +295,10 @@ export class Bot {
 
 /** The command of an event: given by the adapter (typed commands), or parsed from its text. */
 function readCommand(event: CommandEvent): { parsed: Command; share: boolean } {
-  if (event.command) return { parsed: event.command, share: event.share ?? false };
+  if (event.typed) {
+    const { name, scope, options, share } = event.typed;
+    return { parsed: commandFromOptions(name, scope, options), share };
+  }
   const { text, share } = splitShareFlag(event.text);
   return { parsed: parseCommand(text), share };
 }

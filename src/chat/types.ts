@@ -11,7 +11,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Paper } from '../arxiv/paper.ts';
-import type { Command } from '../bot/commands/command.ts';
+import type { Scope } from '../bot/commands/command.ts';
+import type { CommandOptions } from '../bot/commands/options.ts';
 
 /**
  * An adapter's name, which is also the prefix of its ids. The product's platforms are listed in
@@ -90,6 +91,18 @@ export type Visibility = 'private' | 'channel';
 // Inbound: what adapters hand to the core.
 // ---------------------------------------------------------------------------------------------------------
 
+/** A command with typed options: `/arxiv me schedule time:9am` is `{ name: 'schedule', scope: 'user', … }`. */
+export interface TypedCommand {
+  /** The subcommand: a command of the table, or whatever an older registration still sends. */
+  name: string;
+  /** `user` for the `me` group. */
+  scope: Scope;
+  /** By the table's argument names; strings for text arguments, booleans for boolean ones. */
+  options: CommandOptions;
+  /** Show the answer to the channel, as `--share` at the end of a text command does. */
+  share: boolean;
+}
+
 export interface CommandEvent {
   platform: Platform;
   /**
@@ -98,13 +111,11 @@ export interface CommandEvent {
    */
   text: string;
   /**
-   * The command already parsed, from a platform with typed commands (Discord's subcommands, turned into a
-   * Command by `commandFromOptions` of src/bot/commands/options.ts, from the core's command table). The
-   * core then does not parse `text`.
+   * The command as a platform with typed commands gives it (Discord's subcommands and options, registered
+   * from the core's command table); the core turns it into a Command with the same parsers as text
+   * (`commandFromOptions`, src/bot/commands/options.ts), and then does not parse `text`.
    */
-  command?: Command | undefined;
-  /** With `command`: show the answer to the channel, as `--share` at the end of a text command does. */
-  share?: boolean | undefined;
+  typed?: TypedCommand | undefined;
   user: UserId;
   /** The channel the command was typed in (a DM channel counts: it is the user's own target). */
   channel: TargetId;

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Bot } from '../../../src/bot/bot.ts';
-import type { Command } from '../../../src/bot/commands/command.ts';
-import { commandFromOptions } from '../../../src/bot/commands/options.ts';
 import { COMMAND_NAMES } from '../../../src/bot/commands/table.ts';
 import type {
   ChatAdapter,
@@ -13,6 +11,7 @@ import type {
   OutboundMessage,
   PostOptions,
   TargetId,
+  TypedCommand,
   UserId,
   Visibility,
 } from '../../../src/chat/types.ts';
@@ -43,10 +42,7 @@ interface Step {
 }
 
 /** A typed command, as a platform with typed subcommands (Discord) hands it over. */
-interface Typed {
-  command: Command;
-  share?: boolean;
-}
+type Typed = TypedCommand;
 
 /**
  * The memory adapter with an `acknowledge` on its command events (the memory adapter has none), recording
@@ -109,7 +105,7 @@ class AcknowledgingAdapter implements ChatAdapter {
     this.#typed = null;
     return {
       ...event,
-      ...(typed ? { command: typed.command, share: typed.share } : {}),
+      ...(typed ? { typed } : {}),
       acknowledge: async (visibility) => {
         steps.push({ step: 'acknowledge', visibility });
       },
@@ -509,7 +505,10 @@ describe('acknowledge', () => {
   it('acknowledges typed commands the same way', async () => {
     await world.bot.listings.latest(['cs.CL', 'cs.LG']);
     const typed = (name: string, scope: 'channel' | 'user', options: Record<string, string | boolean>) => ({
-      command: commandFromOptions(name, scope, options),
+      name,
+      scope,
+      options,
+      share: false,
     });
     expect(await check('/arxiv search', { typed: typed('search', 'channel', { query: 'graph' }) })).toBe(
       'private',
@@ -536,10 +535,21 @@ describe('acknowledge', () => {
 
   it('runs a typed command as given, without parsing its text', async () => {
     const steps = await world.chat.command('this text is only for logs', {
-      typed: { command: { kind: 'categories', scope: 'channel', categories: ['cs.AI'] } },
+      typed: { name: 'categories', scope: 'channel', options: { categories: 'cs.AI' }, share: false },
     });
     expect(steps.at(-1)?.text).toBe("This channel's digest now covers cs.AI.");
     expect((await stored(TEST_CHANNEL)).categories).toEqual(['cs.AI']);
+  });
+
+  it('answers a typed command the table does not know (an old registration) privately, with the usage', async () => {
+    const steps = await world.chat.command('/arxiv testcommand', {
+      typed: { name: 'testcommand', scope: 'channel', options: { testint: '1' }, share: false },
+    });
+    expect(steps.map((step) => [step.step, step.visibility])).toEqual([
+      ['acknowledge', 'private'],
+      ['respond', 'private'],
+    ]);
+    expect(steps.at(-1)?.text).toMatch(/testcommand/);
   });
 
   it('acknowledges a command that cannot be parsed privately, then explains', async () => {
