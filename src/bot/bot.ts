@@ -34,6 +34,7 @@ import { handleReaction, type ReactionServices } from './reactions.ts';
 import { problemMessage } from './render.ts';
 import { SearchService } from './search.ts';
 import { seedSubscriptions } from './subscriptions.ts';
+import { isUnreachable, markUnreachable, takeUnreachableNotice } from './unreachable.ts';
 
 export interface BotOptions {
   config: Config;
@@ -206,6 +207,7 @@ export class Bot {
       });
       await this.#answerProblem(event, error);
     } finally {
+      await this.#tellUnreachable(event);
       const labels = { platform: event.platform, command };
       this.#options.metrics?.commands.inc({ ...labels, outcome });
       this.#options.metrics?.commandSeconds.observe(labels, (performance.now() - started) / 1000);
@@ -230,7 +232,10 @@ export class Bot {
    */
   async deliverScheduled(subscriptions: readonly Subscription[]): Promise<TargetOutcome[]> {
     const active = subscriptions.filter(
-      (subscription) => subscription.query !== null && this.adapters.find(subscription.target) !== null,
+      (subscription) =>
+        subscription.query !== null &&
+        !subscription.unreachable &&
+        this.adapters.find(subscription.target) !== null,
     );
     if (active.length === 0) return [];
     const listing = await this.listings.latest([...new Set(active.flatMap((s) => s.categories))]);
@@ -245,6 +250,15 @@ export class Bot {
             if (outcome.status === 'delivered') this.#lastDigestAt = this.#now();
             return { target: subscription.target, outcome, error: null };
           } catch (error) {
+            if (isUnreachable(subscription.target, error)) {
+              // Not retried: the user is told at their next command (unreachable.ts).
+              this.#logger.warn(
+                { err: error, target: subscription.target },
+                'the platform refused a digest DM',
+              );
+              await markUnreachable(this.subscriptions, subscription.target, error, this.#now());
+              return { target: subscription.target, outcome: null, error: null };
+            }
             this.#logger.error({ err: error, target: subscription.target }, 'digest delivery failed');
             return { target: subscription.target, outcome: null, error };
           }
@@ -272,6 +286,19 @@ export class Bot {
       adapters: this.adapters.all.map((adapter) => ({ platform: adapter.platform, ...adapter.health() })),
       lastDigestAt: this.#lastDigestAt,
     };
+  }
+
+  /** Tells a user whose digest DM the platform refused, once, after whatever command they typed. */
+  async #tellUnreachable(event: CommandEvent): Promise<void> {
+    try {
+      const notice = await takeUnreachableNotice(this.subscriptions, event.user);
+      if (notice) await event.respond(notice, 'private');
+    } catch (error) {
+      this.#logger.warn(
+        { err: error, user: event.user },
+        'could not tell a user their digest DM was refused',
+      );
+    }
   }
 
   async #answerProblem(event: CommandEvent, error: unknown): Promise<void> {

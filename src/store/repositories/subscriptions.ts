@@ -26,6 +26,11 @@ export interface Subscription {
   createdBy: UserId | 'config';
   createdAt: string;
   updatedAt: string;
+  /**
+   * Set when the platform refused to deliver this user's digest by direct message (their privacy settings):
+   * no digest is tried until the user next uses a command, is told why, and this is cleared.
+   */
+  unreachable?: { since: string; reason: string } | undefined;
 }
 
 /** Subscriptions by target. */

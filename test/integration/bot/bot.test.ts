@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messagePlainText } from '../../../adapters/shell/render.ts';
 import { Bot } from '../../../src/bot/bot.ts';
+import { UnreachableRecipientError } from '../../../src/chat/errors.ts';
 import type { Config } from '../../../src/config/schema.ts';
 import { createEngine, type Engine } from '../../../src/engine.ts';
 import { silentLogger } from '../../../src/log.ts';
@@ -111,6 +112,30 @@ describe('the bot on the memory adapter', () => {
     const posts = world.chat.postsTo(TEST_CHANNEL);
     expect(posts).toHaveLength(4);
     expect(new Set(posts.map((post) => post.idempotencyKey)).size).toBe(4);
+  });
+
+  it('stops a user digest the platform refuses to DM, tells the user once at their next command, then tries again', async () => {
+    await world.chat.command('me subscribe translation');
+    const mine = await world.bot.subscriptions.get(TEST_USER);
+    if (!mine) throw new Error('no user subscription');
+    world.chat.failNextPost(TEST_USER, { error: new UnreachableRecipientError('test: DMs closed') });
+    const refused = await world.bot.deliverScheduled([mine]);
+    // Not a failure to retry: the user must change a setting first.
+    expect(refused[0]?.error).toBeNull();
+    expect((await world.bot.subscriptions.get(TEST_USER))?.unreachable?.reason).toMatch(/direct messages/);
+    const marked = await world.bot.subscriptions.get(TEST_USER);
+    expect(await world.bot.deliverScheduled(marked ? [marked] : [])).toEqual([]);
+    expect(world.chat.postsTo(TEST_USER)).toHaveLength(0);
+
+    const told = await world.chat.command('help');
+    expect(told.map((answer) => answer.visibility)).toEqual(['private', 'private']);
+    expect(text(told[1]?.message ?? { blocks: [], text: '' })).toMatch(/could not send you your digest/);
+    expect((await world.chat.command('help')).map((answer) => answer.visibility)).toEqual(['private']);
+
+    const cleared = await world.bot.subscriptions.get(TEST_USER);
+    const delivered = await world.bot.deliverScheduled(cleared ? [cleared] : []);
+    expect(delivered[0]?.outcome).toMatchObject({ status: 'delivered' });
+    expect(world.chat.postsTo(TEST_USER).length).toBeGreaterThan(0);
   });
 
   it('answers subscribe in the channel, list privately, and keeps the change after a restart', async () => {
