@@ -29,9 +29,8 @@ import {
   ApplicationIntegrationType,
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord-api-types/v10';
+} from 'discord.js';
 import type { Scope } from '../../src/bot/commands/command.ts';
-import type { CommandOptions } from '../../src/bot/commands/options.ts';
 import {
   type ArgumentSpec,
   type Autocomplete,
@@ -42,6 +41,7 @@ import {
   isScopedKind,
   ME_GROUP,
 } from '../../src/bot/commands/table.ts';
+import type { TypedCommand } from '../../src/chat/types.ts';
 
 /** The command's name: `/arxiv`. */
 export const COMMAND_NAME = 'arxiv';
@@ -123,16 +123,6 @@ export function optionType(argument: ArgumentSpec): ApplicationCommandOptionType
 // ---------------------------------------------------------------------------------------------------------
 // Reading interactions
 // ---------------------------------------------------------------------------------------------------------
-
-/** A typed command as commandFromOptions takes it, and the typed `--share`. */
-export interface TypedCommand {
-  /** The subcommand's name (`subscribe`), or what was named instead when it is not one of ours. */
-  readonly name: string;
-  /** `user` for the `me` group. */
-  readonly scope: Scope;
-  readonly options: CommandOptions;
-  readonly share: boolean;
-}
 
 /** What an autocomplete interaction asks to complete. */
 export interface FocusedOption {

@@ -15,8 +15,14 @@
  * - Exit codes as the CLI's: 2 for something to fix in the settings (no Discord variables, a token Discord
  *   rejects, a bot that is not in the server), 1 for Discord or the network failing.
  */
-import { DefaultRestOptions, DiscordAPIError, HTTPError, REST } from '@discordjs/rest';
-import { type RESTPostAPIChatInputApplicationCommandsJSONBody, Routes } from 'discord-api-types/v10';
+import {
+  DefaultRestOptions,
+  DiscordAPIError,
+  HTTPError,
+  REST,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  Routes,
+} from 'discord.js';
 import { type DiscordSettings, loadConfig } from '../../src/config/load.ts';
 import { ExternalError, isAppError, UserError } from '../../src/errors.ts';
 import { VERSION } from '../../src/version.ts';

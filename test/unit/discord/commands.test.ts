@@ -1,7 +1,4 @@
-import type {
-  APIApplicationCommandOption,
-  APIChatInputApplicationCommandInteractionData,
-} from 'discord-api-types/v10';
+import type { APIApplicationCommandOption, APIChatInputApplicationCommandInteractionData } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import {
   arxivCommand,
