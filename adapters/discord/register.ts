@@ -27,6 +27,7 @@ import { type DiscordSettings, loadConfig } from '../../src/config/load.ts';
 import { ExternalError, isAppError, UserError } from '../../src/errors.ts';
 import { VERSION } from '../../src/version.ts';
 import { arxivCommand, COMMAND_NAME } from './commands.ts';
+import { inviteUrl } from './invite.ts';
 
 export interface RegisterOptions {
   settings: Pick<DiscordSettings, 'token' | 'applicationId' | 'devGuildId' | 'apiUrl'>;
@@ -274,6 +275,7 @@ export async function runRegister(io: RegisterIo): Promise<number> {
       return 2;
     }
     await registerCommands({ settings, output: (line) => io.stdout.write(`${line}\n`) });
+    io.stdout.write(`add the bot to a server with: ${inviteUrl(settings.applicationId)}\n`);
     return 0;
   } catch (error) {
     if (isAppError(error)) {

@@ -3,6 +3,7 @@
  * real @discordjs/rest client: it registers /arxiv once, leaves an up-to-date registration alone, overwrites
  * a changed one, registers to a server or globally, and says what to do when Discord refuses.
  */
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { arxivCommand } from '../../../adapters/discord/commands.ts';
+import { inviteUrl } from '../../../adapters/discord/invite.ts';
 import {
   normalizeCommand,
   type RegisterOptions,
@@ -220,15 +222,18 @@ describe('failures', () => {
 });
 
 describe('npm run register:discord', () => {
+  /** The last line: where to add the bot, with the permissions it needs. */
+  const invite = () => `add the bot to a server with: ${inviteUrl(fake.applicationId)}\n`;
+
   it('prints one line and exits 0', async () => {
     expect(await run(env())).toEqual({
       code: 0,
-      stdout: 'registered /arxiv globally (Discord may take up to an hour to show it everywhere)\n',
+      stdout: `registered /arxiv globally (Discord may take up to an hour to show it everywhere)\n${invite()}`,
       stderr: '',
     });
     expect(await run(env())).toEqual({
       code: 0,
-      stdout: '/arxiv is already registered and up to date; nothing changed\n',
+      stdout: `/arxiv is already registered and up to date; nothing changed\n${invite()}`,
       stderr: '',
     });
   });
@@ -255,7 +260,10 @@ describe('npm run register:discord', () => {
   it('registers to the server of DISCORD_DEV_GUILD_ID', async () => {
     const guild = fake.addGuild({ name: 'Fake Lab' });
     const result = await run(env({ DISCORD_DEV_GUILD_ID: guild.id }));
-    expect(result).toMatchObject({ code: 0, stdout: `registered /arxiv to the server ${guild.id}\n` });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: `registered /arxiv to the server ${guild.id}\n${invite()}`,
+    });
   });
 
   it('runs as node adapters/discord/register.ts', async () => {
@@ -271,7 +279,7 @@ describe('npm run register:discord', () => {
     const code = await new Promise<number | null>((done) => child.on('close', done));
     expect({ code, stdout, stderr }).toEqual({
       code: 0,
-      stdout: 'registered /arxiv globally (Discord may take up to an hour to show it everywhere)\n',
+      stdout: `registered /arxiv globally (Discord may take up to an hour to show it everywhere)\n${invite()}`,
       stderr: '',
     });
   });

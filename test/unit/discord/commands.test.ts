@@ -7,6 +7,7 @@ import {
   readInteraction,
   SHARE_OPTION,
 } from '../../../adapters/discord/commands.ts';
+import { BOT_PERMISSIONS, inviteUrl } from '../../../adapters/discord/invite.ts';
 import type { Scope } from '../../../src/bot/commands/command.ts';
 import { commandFromOptions } from '../../../src/bot/commands/options.ts';
 import { COMMAND_TABLE, commandSpec, ME_GROUP, SCOPED_KINDS } from '../../../src/bot/commands/table.ts';
@@ -327,5 +328,18 @@ describeWithSharedFixtures('a recorded Discord interaction (kord rootcommand.jso
     const error = refusal(() => commandFromOptions(typed.name, typed.scope, typed.options));
     expect(error.code).toBe('USAGE');
     expect(error.userMessage).toMatch(/list has no option "testint"/);
+  });
+});
+
+describe('the invite link', () => {
+  it('asks for exactly the seven permissions the README lists, and the bot and commands scopes', () => {
+    // View Channel, Send Messages, Send Messages in Threads, Create Public Threads, Embed Links,
+    // Read Message History, Add Reactions.
+    expect(BOT_PERMISSIONS).toBe(309237730368n);
+    const url = new URL(inviteUrl('123456789012345678'));
+    expect(url.origin + url.pathname).toBe('https://discord.com/oauth2/authorize');
+    expect(url.searchParams.get('client_id')).toBe('123456789012345678');
+    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
+    expect(url.searchParams.get('permissions')).toBe('309237730368');
   });
 });
