@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ChatAdapter, TargetId } from '../src/chat/types.ts';
 import type { ChatSettings } from '../src/config/load.ts';
 import type { Logger } from '../src/log.ts';
+import { DiscordAdapter } from './discord/discord-adapter.ts';
 import { ShellAdapter } from './shell/shell-adapter.ts';
 import { SlackAdapter } from './slack/slack-adapter.ts';
 
@@ -60,6 +61,23 @@ const slack: PlatformEntry = {
   },
 };
 
+const discord: PlatformEntry = {
+  platform: 'discord',
+  detect: ({ discord }) =>
+    discord &&
+    `DISCORD_TOKEN found; gateway with ${discord.messageContent ? 'the Message Content intent (DISCORD_MESSAGE_CONTENT)' : 'no privileged intent'}${discord.apiUrl ? `, REST at ${discord.apiUrl}` : ''}`,
+  build: ({ discord }, { logger }) => {
+    if (!discord) throw new Error('the Discord adapter was built without its settings');
+    const adapter = new DiscordAdapter({
+      token: discord.token,
+      apiUrl: discord.apiUrl,
+      messageContent: discord.messageContent,
+      logger: logger.child({ module: 'discord' }),
+    });
+    return { adapter, seedTargets: [], ended: null };
+  },
+};
+
 /** The shell's one channel, which follows config.json's keywords from the first start. */
 const SHELL_CHANNEL = 'shell:local';
 
@@ -68,8 +86,8 @@ const shell: PlatformEntry = {
   fallback: true,
   detect: (_chat, { terminal }) =>
     terminal
-      ? 'no SLACK_BOT_TOKEN; a terminal, so a prompt'
-      : 'no SLACK_BOT_TOKEN and no terminal; digests are printed and written to files',
+      ? 'no SLACK_BOT_TOKEN or DISCORD_TOKEN; a terminal, so a prompt'
+      : 'no SLACK_BOT_TOKEN or DISCORD_TOKEN and no terminal; digests are printed and written to files',
   build: (_chat, { logger, terminal, outputDir }) => {
     const adapter = new ShellAdapter({
       input: terminal.input,
@@ -84,7 +102,7 @@ const shell: PlatformEntry = {
 };
 
 /** Every platform of the product, in the order they start. */
-export const PLATFORM_REGISTRY: readonly PlatformEntry[] = [slack, shell];
+export const PLATFORM_REGISTRY: readonly PlatformEntry[] = [slack, discord, shell];
 
 export interface AdapterPlan {
   /** The platforms that will run, with why each does. */

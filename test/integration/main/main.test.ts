@@ -108,7 +108,7 @@ describe('npm start without chat credentials or a terminal', () => {
       () => bot.logs().find((line) => line.msg === 'arxiv-digest starting'),
       'start',
     );
-    expect(starting.why).toMatch(/no SLACK_BOT_TOKEN and no terminal/);
+    expect(starting.why).toMatch(/no SLACK_BOT_TOKEN or DISCORD_TOKEN and no terminal/);
     expect(starting.model).toMatch(/extractive/);
 
     await waitFor(() => bot.logs().find((line) => line.msg === 'digest delivered'), 'the digest');

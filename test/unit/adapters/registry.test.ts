@@ -36,10 +36,10 @@ describe('the platform registry', () => {
     expect(console.usesFallback).toBe(true);
     expect(console.chosen.map(({ entry }) => entry.platform)).toEqual(['shell']);
     expect(console.chosen[0]?.why).toBe(
-      'shell: no SLACK_BOT_TOKEN and no terminal; digests are printed and written to files',
+      'shell: no SLACK_BOT_TOKEN or DISCORD_TOKEN and no terminal; digests are printed and written to files',
     );
     expect(planAdapters(none, { terminal: true }).chosen[0]?.why).toBe(
-      'shell: no SLACK_BOT_TOKEN; a terminal, so a prompt',
+      'shell: no SLACK_BOT_TOKEN or DISCORD_TOKEN; a terminal, so a prompt',
     );
   });
 
@@ -65,6 +65,25 @@ describe('the platform registry', () => {
     expect(shell?.adapter.routes?.() ?? []).toEqual([]);
     expect(shell?.seedTargets).toEqual(['shell:local']);
     expect(shell?.ended).toBeInstanceOf(Promise);
+  });
+
+  it('runs Discord when it is configured, and Slack and Discord side by side when both are', () => {
+    const discord = {
+      token: 'token',
+      applicationId: '123456789012345678',
+      devGuildId: undefined,
+      apiUrl: 'http://127.0.0.1:1/api',
+      messageContent: false,
+    };
+    const alone = planAdapters({ slack: null, discord }, { terminal: true });
+    expect(alone.usesFallback).toBe(false);
+    expect(alone.chosen.map(({ why }) => why)).toEqual([
+      'discord: DISCORD_TOKEN found; gateway with no privileged intent, REST at http://127.0.0.1:1/api',
+    ]);
+    const both = planAdapters({ slack: slackSocket.slack, discord }, { terminal: false });
+    expect(both.chosen.map(({ entry }) => entry.platform)).toEqual(['slack', 'discord']);
+    const built = buildAdapters(both, { slack: slackSocket.slack, discord }, context());
+    expect(built.map(({ adapter }) => adapter.platform)).toEqual(['slack', 'discord']);
   });
 
   it('gives Slack in Socket Mode no HTTP route', () => {

@@ -142,3 +142,46 @@ describe('config', () => {
     expect(issues[0]).toMatch(/^ai_summary\.api_key_env: expected the name of an environment variable/);
   });
 });
+
+describe("the chat platforms' variables", () => {
+  const classic = join(fixtures, 'classic.json');
+  const app = '123456789012345678';
+
+  it('reads Slack and Discord into their settings, and neither when none is set', () => {
+    expect(loadConfig({ path: classic, env: {} }).chat).toEqual({ slack: null, discord: null });
+    const { chat } = loadConfig({
+      path: classic,
+      env: {
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APP_TOKEN: 'xapp-1',
+        DISCORD_TOKEN: 'discord-token',
+        DISCORD_APPLICATION_ID: app,
+        DISCORD_MESSAGE_CONTENT: 'true',
+      },
+    });
+    expect(chat.slack).toMatchObject({ botToken: 'xoxb-1', appToken: 'xapp-1' });
+    expect(chat.discord).toEqual({
+      token: 'discord-token',
+      applicationId: app,
+      devGuildId: undefined,
+      apiUrl: undefined,
+      messageContent: true,
+    });
+  });
+
+  it('refuses an incomplete platform, naming the variable to set (check-config and start alike)', () => {
+    expect(loadError({ path: classic, env: { SLACK_BOT_TOKEN: 'xoxb-1' } }).userMessage).toMatch(
+      /neither SLACK_APP_TOKEN .* nor SLACK_SIGNING_SECRET/,
+    );
+    expect(loadError({ path: classic, env: { DISCORD_TOKEN: 'token' } }).userMessage).toMatch(
+      /DISCORD_APPLICATION_ID is not/,
+    );
+    expect(loadError({ path: classic, env: { DISCORD_APPLICATION_ID: app } }).userMessage).toMatch(
+      /DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not/,
+    );
+    expect(
+      loadError({ path: classic, env: { DISCORD_TOKEN: 'token', DISCORD_APPLICATION_ID: 'my-bot' } })
+        .userMessage,
+    ).toMatch(/DISCORD_APPLICATION_ID: expected a Discord application id/);
+  });
+});
