@@ -122,10 +122,12 @@ export class DiscordPoster {
 
   /** Finds the bot's post carrying `key` among the newest messages where it would be; null if none. */
   async findPosted(target: TargetId, key: string, thread?: MessageRef): Promise<MessageRef | null> {
-    const known = this.#posted.get(target, key);
-    if (known) return known;
-    const marker = markerOf(key, 0);
     const parsed = parseDiscordTarget(target);
+    // A remembered post counts only in the thread asked about (DMs have none: replies go flat there).
+    const root = parsed.kind === 'user' || !thread ? undefined : (thread.threadId ?? thread.id);
+    const known = this.#posted.get(target, key);
+    if (known && known.threadId === root) return known;
+    const marker = markerOf(key, 0);
     let channel: string;
     let threadId: string | undefined;
     if (parsed.kind === 'user') {

@@ -6,12 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { PLATFORM_REGISTRY } from '../../adapters/index.ts';
 import { runAdapterContract } from './adapter-contract.ts';
 import type { ContractHarness } from './driver.ts';
+import { discordHarness } from './setups/discord.ts';
 import { shellHarness } from './setups/shell.ts';
 import { slackHarness } from './setups/slack.ts';
 
 /** How each platform's adapter is set up against its side of the contract (a fake server, a terminal). */
 const HARNESSES: Readonly<Record<string, () => Promise<ContractHarness>>> = {
   slack: slackHarness,
+  discord: discordHarness,
   shell: shellHarness,
 };
 
