@@ -139,13 +139,14 @@ function shownPost(fake: FakeDiscord, message: FakeMessage): ShownMessage {
 }
 
 /**
- * Keeps the bot's message posts in flight until `release()`: each is answered 429 (Discord's own way of
- * making a client wait) and retried by discord.js a second later, until released. `release()` clears every
- * fault armed on the fake.
+ * Keeps the bot's message posts in flight until `release()`, after letting `skip` through: each is answered
+ * 429 (Discord's own way of making a client wait) and retried by discord.js shortly after, until released.
+ * `reached()` resolves once a post is held; `release()` clears every fault armed on the fake.
  */
-export function holdMessagePosts(fake: FakeDiscord, route = MESSAGE_CREATE) {
+export function holdMessagePosts(fake: FakeDiscord, options: { skip?: number; route?: string } = {}) {
+  const route = options.route ?? MESSAGE_CREATE;
   const before = fake.rateLimitHits.length;
-  fake.fail(route, { retryAfter: 0.05, times: 1_000_000 });
+  fake.fail(route, { retryAfter: 0.05, times: 1_000_000, skip: options.skip ?? 0 });
   const held = () => fake.rateLimitHits.slice(before).some((hit) => hit.injected && hit.route === route);
   return {
     reached: () => fake.waitFor(held, 15_000, 'a post to be held'),
