@@ -18,6 +18,7 @@ import {
   PermissionFlagsBits,
 } from 'discord.js';
 import { suggestions } from '../../src/bot/commands/autocomplete.ts';
+import { commandSpec, isCommandKind } from '../../src/bot/commands/table.ts';
 import type {
   CommandEvent,
   InboundHandlers,
@@ -85,21 +86,24 @@ export async function handleCommandInteraction(
 }
 
 /**
- * The command as it reads in text, for logs and the contract: `me schedule 09:00 Europe/Berlin`, with the
- * text options' values in order and a boolean as `name:value` (`feed revoke:true`).
+ * The command as it reads in text, for logs: `me schedule 09:00 Europe/Berlin`, `public on`, `feed revoke`:
+ * the options' values in order, a boolean as the text grammar spells it (the table's `spelled`).
  */
 export function commandText(typed: TypedCommand): string {
-  const values = Object.entries(typed.options).flatMap(([name, value]) =>
-    value === undefined ? [] : [typeof value === 'boolean' ? `${name}:${value}` : value],
-  );
+  const spec = isCommandKind(typed.name) ? commandSpec(typed.name) : null;
+  const values = Object.entries(typed.options).map(([name, value]) => {
+    if (typeof value !== 'boolean') return value ?? '';
+    const spelled = spec?.arguments.find((argument) => argument.name === name)?.spelled;
+    return spelled ? spelled[value ? 'true' : 'false'] : `${name}:${value}`;
+  });
   return [
     ...(typed.scope === 'user' ? ['me'] : []),
     typed.name,
     ...values,
     ...(typed.share ? ['--share'] : []),
   ]
-    .join(' ')
-    .trim();
+    .filter((word) => word !== '')
+    .join(' ');
 }
 
 export async function handleAutocomplete(

@@ -65,7 +65,7 @@ async function run(
 ): Promise<OutboundMessage> {
   switch (command.kind) {
     case 'help':
-      return plainMessage(helpText(command.topic ?? undefined));
+      return plainMessage(helpText(command.topic ?? undefined, event.typed ? 'typed' : 'text'));
 
     case 'search': {
       const outcome = await services.search.search(command.query);

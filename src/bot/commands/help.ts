@@ -8,6 +8,7 @@ import {
   isScopedKind,
   ME_GROUP,
   SCOPED_KINDS,
+  SHARE_HINT,
   type UsageEntry,
 } from './table.ts';
 
@@ -51,21 +52,53 @@ export function meUsage(): string[] {
  * The help text: every command with a short description, or, for a topic (`subscribe`, `me`, ...), its
  * usage lines (the `me` form too, for a scoped command) and details. An unknown topic gets the whole list.
  */
-export function helpText(topic?: string): string {
+/**
+ * How help is worded: for commands typed as text (Slack, the shell), or as typed subcommands with named
+ * options (Discord), where there is no `--share` and no bare `/arxiv <words>`.
+ */
+export type HelpStyle = 'text' | 'typed';
+
+export function helpText(topic?: string, style: HelpStyle = 'text'): string {
   const wanted = topic?.normalize('NFKC').trim().toLowerCase() ?? '';
   if (!isHelpTopic(wanted)) {
     return [
       'arXiv digest commands:',
-      ...HELP_TOPICS.flatMap((name) => helpOf(name).entries.map(line)),
-      'Type /arxiv help <command> for more about one of them.',
+      ...(style === 'typed'
+        ? HELP_TOPICS.flatMap((name) => (name === 'me' ? ME_HELP.entries.map(line) : [typedLine(name)]))
+        : HELP_TOPICS.flatMap((name) => helpOf(name).entries.map(line))),
+      style === 'typed'
+        ? 'Use /arxiv help command: <name> for more about one of them.'
+        : 'Type /arxiv help <command> for more about one of them.',
     ].join('\n');
   }
   const { entries, details } = helpOf(wanted);
+  const shown = details.map((detail) =>
+    style === 'typed' ? detail.replace(SHARE_HINT, 'set the share option to True') : detail,
+  );
+  if (style === 'typed' && wanted !== 'me') {
+    const usage = [typedLine(wanted), ...(isScopedKind(wanted) ? [typedLine(wanted, 'user')] : [])];
+    return [...usage, ...shown].join('\n');
+  }
   const lines =
     wanted === 'me'
-      ? SCOPED_KINDS.flatMap((kind) => commandSpec(kind).help.entries.map(meEntry))
-      : [...entries, ...(isScopedKind(wanted) ? entries.map(meEntry) : [])];
-  return [...lines.map(line), ...details].join('\n');
+      ? SCOPED_KINDS.flatMap((kind) =>
+          style === 'typed'
+            ? [typedLine(kind, 'user')]
+            : commandSpec(kind).help.entries.map(meEntry).map(line),
+        )
+      : [...entries, ...(isScopedKind(wanted) ? entries.map(meEntry) : [])].map(line);
+  return [...lines, ...shown].join('\n');
+}
+
+/** A typed subcommand's line: `/arxiv me schedule time [timezone] - …`, its options as the platform names them. */
+function typedLine(kind: CommandKind, scope: Scope = 'channel'): string {
+  const spec = commandSpec(kind);
+  const first = spec.help.entries[0];
+  const summary = scope === 'user' ? (first?.mine ?? first?.summary) : first?.summary;
+  const options = spec.arguments.map((argument) =>
+    argument.required ? argument.name : `[${argument.name}]`,
+  );
+  return [`/arxiv${scope === 'user' ? ' me' : ''} ${kind}`, ...options].join(' ') + ` - ${summary ?? ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ export interface ArgumentSpec {
   /** One line, at most 100 characters (Discord's limit for an option). */
   readonly description: string;
   readonly autocomplete: Autocomplete | null;
+  /** For a boolean: how the text grammar spells true and false (`on`/`off`; `revoke`/nothing). */
+  readonly spelled?: { readonly true: string; readonly false: string };
 }
 
 /** Who may run a command in a channel: anyone, or only who may manage the channel (or the config's admins). */
@@ -80,6 +82,9 @@ export interface CommandSpec<K extends CommandKind = CommandKind> {
 const CHANGE_CHANNEL: Access = { who: 'channel-manager', answer: 'channel' };
 const SHOW_SETTING: Access = { who: 'anyone', answer: 'shareable' };
 
+/** How a text command asks to show its answer to the channel; a typed platform says it its own way (help.ts). */
+export const SHARE_HINT = 'end the command with --share';
+
 const TERMS_SYNTAX =
   'Comma-separated; a "quoted phrase" matches exactly, -term excludes. Example: LLM, -survey';
 
@@ -106,7 +111,7 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
       ],
       details: [
         'Example: /arxiv search graph neural networks',
-        'Results are shown to you alone; end the command with --share to show them to the channel.',
+        `Results are shown to you alone; ${SHARE_HINT} to show them to the channel.`,
       ],
     },
   },
@@ -173,7 +178,7 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
           mine: 'Show your own terms, categories and schedule.',
         },
       ],
-      details: ['Shown to you alone; end the command with --share to show it to the channel.'],
+      details: [`Shown to you alone; ${SHARE_HINT} to show it to the channel.`],
     },
   },
   categories: {
@@ -282,6 +287,7 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
         required: false,
         description: 'Revoke the link, so that it stops working',
         autocomplete: null,
+        spelled: { true: 'revoke', false: '' },
       },
     ],
     // Revoking is confirmed in the channel; the link itself is a secret, for the asking user only.
@@ -308,6 +314,7 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
         required: true,
         description: "List this channel's digests on the public archive page",
         autocomplete: null,
+        spelled: { true: 'on', false: 'off' },
       },
     ],
     access: CHANGE_CHANNEL,

@@ -181,3 +181,18 @@ describe('who may run a command and who sees its answer', () => {
     }
   });
 });
+
+describe('help for typed subcommands (Discord)', () => {
+  it('names the options as the platform shows them, never --share or a bare /arxiv <words>', () => {
+    const all = [helpText(undefined, 'typed'), ...COMMAND_NAMES.map((name) => helpText(name, 'typed'))];
+    for (const text of all) {
+      expect(text).not.toContain('--share');
+      expect(text).not.toContain('/arxiv <words>');
+    }
+    expect(helpText(undefined, 'typed')).toContain('/arxiv schedule time [timezone] - ');
+    expect(helpText('search', 'typed')).toContain('set the share option to True');
+    expect(helpText('subscribe', 'typed')).toContain('/arxiv me subscribe terms - ');
+    // Text platforms keep their own wording.
+    expect(helpText('search')).toContain('end the command with --share');
+  });
+});
