@@ -104,11 +104,17 @@ export class SqliteDatabase implements KeyTable {
     try {
       // WAL lets readers proceed while one process writes, so several processes can share the file.
       // synchronous stays FULL (the default): a committed delivery record survives a power cut.
-      const mode = this.#db.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode;
+      // Switching to WAL and creating the schema need the file to themselves for a moment; SQLite answers
+      // BUSY at once, without its busy handler, while another process opens or recovers the same file, so
+      // they are tried again until the busy timeout.
+      const mode = whileBusy(options.busyTimeoutMs ?? 5000, () => {
+        const journal = this.#db.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode;
+        this.#db.exec(SCHEMA);
+        return journal;
+      });
       if (path !== MEMORY_PATH && mode !== 'wal') {
         logger.warn({ path, journalMode: mode }, 'SQLite could not switch this store to WAL mode');
       }
-      this.#db.exec(SCHEMA);
       this.#statements = Object.fromEntries(
         Object.entries(SQL).map(([name, sql]) => [name, this.#db.prepare(sql)]),
       ) as Statements;
@@ -337,4 +343,19 @@ function text(value: unknown): string {
     throw new TypeError(`The SQLite store keeps strings (Keyv's serialized form); got ${typeof value}.`);
   }
   return value;
+}
+
+/** Runs `step` again while SQLite answers BUSY or LOCKED, for at most `timeoutMs`, sleeping a little more each time. */
+function whileBusy<T>(timeoutMs: number, step: () => T): T {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      return step();
+    } catch (error) {
+      const code = sqliteCode(error);
+      if ((code !== SQLITE_BUSY && code !== SQLITE_LOCKED) || Date.now() + pause > deadline) throw error;
+      // The constructor is synchronous (as node:sqlite is): a short blocking sleep between attempts.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+    }
+  }
 }
