@@ -75,6 +75,7 @@ export class DiscordAdapter implements ChatAdapter {
       rest: this.#client.rest,
       logger: this.#logger,
       botId: () => this.#client.user?.id ?? null,
+      cachedType: (channel) => this.#client.channels.cache.get(channel)?.type,
       historyDepth: options.historyDepth ?? 500,
     });
   }

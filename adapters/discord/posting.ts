@@ -47,6 +47,8 @@ export interface DiscordPosterOptions {
   logger: Logger;
   /** The bot's user id once logged in: history is searched for its own messages only. */
   botId: () => string | null;
+  /** A channel's type as the gateway told it (discord.js's cache), so that no request is needed for it. */
+  cachedType?: (channel: string) => ChannelType | undefined;
   /** How many of a channel's newest messages `findPosted` looks through. */
   historyDepth: number;
 }
@@ -63,6 +65,9 @@ export class DiscordPoster {
   readonly #rest: REST;
   readonly #logger: Logger;
   readonly #botId: () => string | null;
+  readonly #cachedType: (channel: string) => ChannelType | undefined;
+  /** What the bot's root messages are called, by channel and message id: a thread from one is named so. */
+  readonly #titles = new PostedKeys<string>({ limit: 10_000 });
   readonly #historyDepth: number;
   readonly #posted = new PostedKeys<MessageRef>({ limit: 10_000 });
   /** A user's DM channel, opened once. */
@@ -76,6 +81,7 @@ export class DiscordPoster {
     this.#rest = options.rest;
     this.#logger = options.logger;
     this.#botId = options.botId;
+    this.#cachedType = options.cachedType ?? (() => undefined);
     this.#historyDepth = options.historyDepth;
   }
 
@@ -111,6 +117,7 @@ export class DiscordPoster {
           this.#rest.post(Routes.channelMessages(where.channel), { body }),
         )) as APIMessage;
       }
+      if (!first && !where.threadId) this.#titles.remember(where.channel, sent.id, titleOf(part, message));
       first ??= { target, id: sent.id, ...(where.threadId ? { threadId: where.threadId } : {}) };
       // A long message continues in its own thread when it opened a forum post, else where it began.
       if (where.forum && index === 0) where.forum = false;
@@ -208,6 +215,8 @@ export class DiscordPoster {
 
   /** A thread is named after its root message (the digest's title), else after the first reply. */
   async #threadNameFor(channel: string, root: string, message: OutboundMessage): Promise<string> {
+    const posted = this.#titles.get(channel, root);
+    if (posted) return threadName(posted);
     try {
       const rootMessage = (await this.#rest.get(Routes.channelMessage(channel, root))) as APIMessage;
       const title = rootMessage.embeds[0]?.title ?? rootMessage.content;
@@ -231,7 +240,7 @@ export class DiscordPoster {
   }
 
   async #type(channel: string): Promise<ChannelType> {
-    const known = this.#types.get(channel);
+    const known = this.#types.get(channel) ?? this.#cachedType(channel);
     if (known !== undefined) return known;
     const fetched = (await this.#call('read that channel', () =>
       this.#rest.get(Routes.channel(channel)),
@@ -309,6 +318,11 @@ function withFooter(part: DiscordMessagePart, marker: string | null): RESTPostAP
     embeds,
     allowed_mentions: NO_MENTIONS,
   };
+}
+
+/** What a root message is called: its first embed's title, else its plain text. */
+function titleOf(part: DiscordMessagePart, message: OutboundMessage): string {
+  return part.embeds[0]?.title ?? message.text;
 }
 
 function carries(message: APIMessage, marker: string): boolean {
