@@ -96,8 +96,21 @@ const store = z.object({
 const output = z.object({
   /** Where the console delivery writes digests as Markdown and RSS. */
   dir: text('a directory path').default('./data'),
-  /** Where the RSS file is published (e.g. GitHub Pages), for the feed's self link; null: its file path. */
+  /**
+   * Where the RSS file is published (e.g. GitHub Pages), for the feed's `atom:link rel="self"`; null: the feed
+   * has no self link (never a file:// one).
+   */
   feed_url: httpUrl('the public URL of the RSS feed').nullable().default(null),
+  /** The Markdown page's layout: "default" (ours) or "classic" (the classic script's README layout). */
+  template: z.enum(['default', 'classic'], { error: '"default" or "classic"' }).default('default'),
+});
+
+const rss = z.object({
+  /**
+   * Serves the classic RSS service's URLs without a token: `GET /rss` (the config's top-level keywords and
+   * categories) and `GET /rss/<category>`. Off by default: feeds are private unless this says otherwise.
+   */
+  public: z.boolean({ error: 'true or false' }).default(false),
 });
 
 /** An IANA time zone such as "Europe/Berlin", checked against the runtime's time zone database. */
@@ -164,6 +177,7 @@ export const configSchema = z.object({
   arxiv: arxiv.prefault({}),
   store: store.prefault({}),
   output: output.prefault({}),
+  rss: rss.prefault({}),
   schedule: schedule.prefault({}),
   /** Chat channels that follow the top-level categories and keywords (or their own) from the first start. */
   channels: z.array(seededChannel, { error: 'a list of channels' }).default([]),
