@@ -11,6 +11,7 @@ import type { Digest } from '../digest/digest.ts';
 import { formatKeywordQuery } from '../digest/query.ts';
 import type { PaperSummary } from '../summarize/types.ts';
 import { stripControls } from '../text/control.ts';
+import { texToText } from '../text/tex.ts';
 import type { Block } from './types.ts';
 
 /**
@@ -37,11 +38,29 @@ export function oneLine(text: string): string {
 }
 
 /**
- * The authors as one line: all of them when there are at most `max`, else the first `max` (at least one)
+ * A paper's title as shown: on one line, TeX accents and escapes as characters, math as it is:
+ * `Schr\"odinger on $\mathbb{R}^3$` is `Schrödinger on $\mathbb{R}^3$`.
+ */
+export function paperTitle(title: string): string {
+  return oneLine(texToText(title));
+}
+
+/** A paper's abstract as shown: as paperTitle shows a title (renderers cut and escape it). */
+export function paperAbstract(abstract: string): string {
+  return oneLine(texToText(abstract));
+}
+
+/** An author's name as shown: `Zlatko Te\v{s}anovi\'c` is `Zlatko Tešanović`. */
+export function authorName(name: string): string {
+  return oneLine(texToText(name));
+}
+
+/**
+ * The authors as one line (each as authorName shows it): all of them when there are at most `max`, else the first `max` (at least one)
  * and "et al.": `Ada Lovelace, Alan Turing, Grace Hopper et al.`. A name left empty by cleaning is skipped.
  */
 export function authorLine(authors: readonly string[], options: { max: number }): string {
-  const names = authors.map(oneLine).filter((name) => name !== '');
+  const names = authors.map(authorName).filter((name) => name !== '');
   if (names.length <= options.max) return names.join(', ');
   return `${names.slice(0, Math.max(1, options.max)).join(', ')} et al.`;
 }
@@ -103,7 +122,7 @@ export function paperParts(
 ): PaperParts {
   return {
     rank: block.rank === null ? '' : `${block.rank}. `,
-    title: oneLine(block.paper.title),
+    title: paperTitle(block.paper.title),
     byline: paperByline(block.paper, { maxAuthors: options.maxAuthors ?? AUTHORS_SHOWN.chat }),
     scoring: scoringLine(block.score, block.matchedTerms),
     tldr: block.tldr === null ? '' : oneLine(block.tldr),

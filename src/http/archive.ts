@@ -7,7 +7,9 @@ import {
   categoryLine,
   digestCategories,
   digestDate,
+  paperAbstract,
   paperCount,
+  paperTitle,
   scoringLine,
   TLDR_LABEL,
 } from '../chat/present.ts';
@@ -167,15 +169,16 @@ function renderPaper(ranked: RankedPaper): string {
   const lines = [
     '<li>',
     // The link is built from the id, never taken from stored text, so it always points at arXiv.
-    `<a href="${escapeHtml(absUrlFor(paper.id))}" rel="noreferrer">${escapeHtml(paper.title)}</a>`,
+    `<a href="${escapeHtml(absUrlFor(paper.id))}" rel="noreferrer">${escapeHtml(paperTitle(paper.title))}</a>`,
     `<div class="meta">${facts.join(' · ')}</div>`,
   ];
   if (summary?.tldr) {
     const label = summary.source === 'model' ? ' (AI)' : '';
     lines.push(`<p><strong>${TLDR_LABEL}${label}:</strong> ${escapeHtml(summary.tldr)}</p>`);
   }
-  if (paper.abstract) {
-    lines.push(`<details><summary>Abstract</summary><p>${escapeHtml(paper.abstract)}</p></details>`);
+  const abstract = paperAbstract(paper.abstract);
+  if (abstract) {
+    lines.push(`<details><summary>Abstract</summary><p>${escapeHtml(abstract)}</p></details>`);
   }
   lines.push('</li>');
   return lines.join('\n');

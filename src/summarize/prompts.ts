@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AUTHORS_SHOWN, authorLine } from '../chat/present.ts';
+import { AUTHORS_SHOWN, authorLine, paperTitle } from '../chat/present.ts';
 import { UserError } from '../errors.ts';
 import type { Section } from './document.ts';
 
@@ -92,7 +92,8 @@ export interface InputHeader {
 /** The user message: what the paper is, then its sections under their headings. */
 export function renderInput(header: InputHeader, sections: readonly Section[]): string {
   const lines: string[] = [];
-  if (header.title) lines.push(`Title: ${header.title}`);
+  const title = header.title === null ? '' : paperTitle(header.title);
+  if (title) lines.push(`Title: ${title}`);
   const authors = authorLine(header.authors, { max: AUTHORS_SHOWN.prompt });
   if (authors !== '') lines.push(`Authors: ${authors}`);
   if (header.reference) lines.push(header.reference);

@@ -6,6 +6,8 @@ import {
   digestCategories,
   formatScore,
   matchedLine,
+  paperAbstract,
+  paperTitle,
   summaryLabel,
 } from '../../chat/present.ts';
 import type { PaperSummary } from '../../summarize/types.ts';
@@ -63,7 +65,10 @@ function renderPaper(
   maxAuthors: number,
 ): string[] {
   const { paper } = ranked;
-  const lines = [`### ${number}. [${escapeMarkdownInline(paper.title)}](${absUrlFor(paper.id)})`, ''];
+  const lines = [
+    `### ${number}. [${escapeMarkdownInline(paperTitle(paper.title))}](${absUrlFor(paper.id)})`,
+    '',
+  ];
   lines.push(`- **Authors:** ${escapeMarkdownInline(authorLine(paper.authors, { max: maxAuthors }))}`);
   lines.push(`- **Categories:** ${escapeMarkdownInline(categoryLine(paper))}`);
   const date = paperDate(paper);
@@ -72,8 +77,9 @@ function renderPaper(
   lines.push(`- **Score:** ${formatScore(ranked.score)} (${matched})`);
   if (paper.announceType) lines.push(`- **Announce type:** ${paper.announceType}`);
   lines.push(`- **arXiv:** ${escapeMarkdownInline(versionedId(paper))}`, '');
-  if (abstractLength > 0 && paper.abstract !== '') {
-    lines.push(`**Abstract:** ${escapeMarkdownInline(cutAtWord(paper.abstract, abstractLength))}`, '');
+  const abstract = paperAbstract(paper.abstract);
+  if (abstractLength > 0 && abstract !== '') {
+    lines.push(`**Abstract:** ${escapeMarkdownInline(cutAtWord(abstract, abstractLength))}`, '');
   }
   if (ranked.summary) lines.push(...renderSummary(ranked.summary));
   return lines;

@@ -4,6 +4,8 @@ import {
   authorLine,
   formatScore,
   matchedLine,
+  paperAbstract,
+  paperTitle,
   summaryLabel,
   TLDR_LABEL,
 } from '../../chat/present.ts';
@@ -85,7 +87,7 @@ function renderItem(ranked: RankedPaper, digest: Digest, options: RssOptions): s
   const url = escapeXml(absUrlFor(paper.id));
   return [
     '    <item>',
-    `      <title>${escapeXml(paper.title)}</title>`,
+    `      <title>${escapeXml(paperTitle(paper.title))}</title>`,
     `      <link>${url}</link>`,
     `      <guid isPermaLink="true">${url}</guid>`,
     `      <pubDate>${rfc822(new Date(digest.generatedAt))}</pubDate>`,
@@ -104,7 +106,10 @@ function describe(ranked: RankedPaper, options: RssOptions): string {
     ...(paper.announceType ? [`<strong>Announce type:</strong> ${paper.announceType}`] : []),
     `<strong>arXiv:</strong> ${escapeHtml(versionedId(paper))}`,
   ];
-  const abstract = cutAtWord(paper.abstract, options.abstractLength ?? Number.POSITIVE_INFINITY);
+  const abstract = cutAtWord(
+    paperAbstract(paper.abstract),
+    options.abstractLength ?? Number.POSITIVE_INFINITY,
+  );
   const parts = [
     `<p><strong>Authors:</strong> ${escapeHtml(authorLine(paper.authors, { max: options.maxAuthors ?? AUTHORS_SHOWN.feed }))}</p>`,
     `<p>${facts.join(' · ')}</p>`,

@@ -12,6 +12,7 @@ import {
   paperByline,
   paperCount,
   paperParts,
+  paperTitle,
   scoringLine,
   summaryLabel,
 } from '../../../src/chat/present.ts';
@@ -116,6 +117,37 @@ describe('paperParts', () => {
     });
     expect(parts).toMatchObject({ rank: '', title: 'Title', scoring: '', tldr: '' });
     expect(parts.url).toBe('https://arxiv.org/abs/1');
+  });
+});
+
+describe('TeX in titles and author names', () => {
+  const tex = paper({
+    title: 'Schr\\"odinger operators on $\\mathbb{R}^3$: 50\\% of Erd\\H{o}s\' R\\&D',
+    authors: [
+      "Gr\\'egoire Labb\\'e",
+      "Benjamin R\\'emy",
+      "Zlatko Te\\v{s}anovi\\'c",
+      'Thomas M\\"uller',
+      'Jaros{\\l}aw J{\\o}rgensen',
+    ],
+  });
+
+  it('shows titles and authors as text, the math as it is', () => {
+    expect(paperTitle(tex.title)).toBe("Schrödinger operators on $\\mathbb{R}^3$: 50% of Erdős' R&D");
+    expect(authorLine(tex.authors, { max: 4 })).toBe(
+      'Grégoire Labbé, Benjamin Rémy, Zlatko Tešanović, Thomas Müller et al.',
+    );
+    expect(authorLine(tex.authors, { max: 5 })).toContain('Jarosław Jørgensen');
+  });
+
+  it('gives every medium the converted title and byline through paperParts', () => {
+    const parts = paperParts({ paper: tex, rank: 1, score: 1, matchedTerms: [], tldr: null });
+    expect(parts.title).toBe("Schrödinger operators on $\\mathbb{R}^3$: 50% of Erdős' R&D");
+    expect(parts.byline).toBe('Grégoire Labbé, Benjamin Rémy, Zlatko Tešanović et al. · cs.CL, cs.LG');
+  });
+
+  it('cleans controls as before, also from converted text', () => {
+    expect(paperTitle(" Caf\\'e\u001b[2J\nau lait ")).toBe('Café au lait');
   });
 });
 

@@ -29,3 +29,25 @@ export function hostileDigest(generatedAt = '2024-11-28T14:47:20.000Z'): Digest 
     now: new Date(generatedAt),
   });
 }
+
+/**
+ * A digest of tex.rss.xml: one paper whose title, authors and abstract carry TeX accents, letter commands,
+ * escapes and math, as arXiv lists them.
+ */
+export function texDigest(generatedAt = '2024-11-28T14:47:20.000Z'): Digest {
+  return buildDigest({
+    listing: new ListingIndex(fixturePapers('tex.rss.xml')),
+    query: parseKeywordQuery('LLM'),
+    categories: [],
+    now: new Date(generatedAt),
+  });
+}
+
+/** What texDigest's paper shows once its TeX is text. */
+export const TEX_SHOWN = {
+  title: 'Schrödinger operators on $\\mathbb{R}^3$ and the Erdős-Ko-Rado theorem: 50% fewer LLM queries',
+  authors:
+    'Grégoire Labbé, Benjamin Rémy, Zlatko Tešanović, Thomas Müller, Jarosław Żygierewicz, Sofie Castro Holbæk',
+  abstract:
+    'We study Schrödinger operators with a LLM, saving 50% of R&D time for $\\alpha \\& \\beta$ at no cost.',
+};

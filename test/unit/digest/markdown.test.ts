@@ -5,7 +5,7 @@ import { parseKeywordQuery } from '../../../src/digest/query.ts';
 import { escapeMarkdownInline, guardLineStart } from '../../../src/digest/render/escape.ts';
 import { cutAtWord } from '../../../src/digest/render/fields.ts';
 import { renderMarkdown } from '../../../src/digest/render/markdown.ts';
-import { hostileDigest } from './digests.ts';
+import { hostileDigest, TEX_SHOWN, texDigest } from './digests.ts';
 import { makePaper } from './papers.ts';
 
 describe('renderMarkdown', () => {
@@ -155,5 +155,18 @@ describe('cutAtWord', () => {
 
   it('never splits a surrogate pair', () => {
     expect(cutAtWord('ab😀cdef', 4)).toBe('ab…');
+  });
+});
+
+describe('renderMarkdown: TeX in arXiv metadata', () => {
+  const markdown = renderMarkdown(texDigest());
+
+  it('shows titles, authors and abstracts with their accents as characters, math as it is', () => {
+    expect(markdown).toContain(
+      `### 1. [${escapeMarkdownInline(TEX_SHOWN.title)}](https://arxiv.org/abs/2411.00200)`,
+    );
+    expect(markdown).toContain(`- **Authors:** ${escapeMarkdownInline(TEX_SHOWN.authors)}`);
+    expect(markdown).toContain(escapeMarkdownInline(TEX_SHOWN.abstract));
+    expect(markdown).not.toMatch(/\\\\['"vH]|\{\\\\/);
   });
 });

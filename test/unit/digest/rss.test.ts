@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Digest } from '../../../src/digest/digest.ts';
 import { escapeXml } from '../../../src/digest/render/escape.ts';
 import { type RssChannel, renderRss } from '../../../src/digest/render/rss.ts';
-import { hostileDigest } from './digests.ts';
+import { hostileDigest, TEX_SHOWN, texDigest } from './digests.ts';
 
 const channel: RssChannel = {
   title: 'arXiv digest: #papers & more',
@@ -140,5 +140,15 @@ describe('escapeXml', () => {
       'abcde &amp; &lt;f&gt; &quot;g&quot; &#39;h&#39; 😀',
     );
     expect(XMLValidator.validate(`<a>${escapeXml('\u0001\u001F<&>')}</a>`)).toBe(true);
+  });
+});
+
+describe('renderRss: TeX in arXiv metadata', () => {
+  const [item] = parseFeed(renderRss([texDigest()], channel)).rss.channel.item ?? [];
+
+  it('shows titles, authors and abstracts with their accents as characters, math as it is', () => {
+    expect(item?.title).toBe(TEX_SHOWN.title);
+    expect(item?.description).toContain(`<p><strong>Authors:</strong> ${escapeXml(TEX_SHOWN.authors)}</p>`);
+    expect(item?.description).toContain(`<p>${escapeXml(TEX_SHOWN.abstract)}</p>`);
   });
 });

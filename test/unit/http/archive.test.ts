@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../../src/digest/render/escape.ts';
 import { type ArchiveSection, renderArchivePage } from '../../../src/http/archive.ts';
-import { hostileDigest } from '../digest/digests.ts';
+import { hostileDigest, TEX_SHOWN, texDigest } from '../digest/digests.ts';
 
 const section = (fields: Partial<ArchiveSection>): ArchiveSection => ({
   anchor: 'c-abc',
@@ -49,5 +50,14 @@ describe('renderArchivePage', () => {
     const page = renderArchivePage([section({ platform: 'matrix', categories: [] })], at);
     expect(page).toContain('<h2>matrix channel: LLM</h2>');
     expect(page).toContain('<p class="meta">all categories</p>');
+  });
+});
+
+describe('renderArchivePage: TeX in arXiv metadata', () => {
+  it('shows titles, authors and abstracts with their accents as characters, math as it is', () => {
+    const page = renderArchivePage([section({ digests: [texDigest()] })], at);
+    expect(page).toContain(`rel="noreferrer">${escapeHtml(TEX_SHOWN.title)}</a>`);
+    expect(page).toContain(`<div class="meta">${escapeHtml(TEX_SHOWN.authors)} · 2411.00200v1`);
+    expect(page).toContain(`<details><summary>Abstract</summary><p>${escapeHtml(TEX_SHOWN.abstract)}</p>`);
   });
 });

@@ -80,6 +80,25 @@ describe('renderInput', () => {
   });
 });
 
+describe('renderInput: TeX in arXiv metadata', () => {
+  it('gives the model the title and authors with their accents as characters, math as it is', () => {
+    const input = renderInput(
+      {
+        title: 'Schr\\"odinger operators on $\\mathbb{R}^3$: 50\\% fewer',
+        authors: ["Gr\\'egoire Labb\\'e", "Zlatko Te\\v{s}anovi\\'c", 'Jaros{\\l}aw \\.Zygierewicz'],
+        reference: null,
+      },
+      [],
+    );
+    expect(input).toBe(
+      [
+        'Title: Schrödinger operators on $\\mathbb{R}^3$: 50% fewer',
+        'Authors: Grégoire Labbé, Zlatko Tešanović, Jarosław Żygierewicz',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('readPromptFile', () => {
   let dir: string;
   beforeAll(async () => {
