@@ -1,8 +1,9 @@
 import type { Paper } from '../arxiv/paper.ts';
+import { searchPieces } from '../arxiv/query.ts';
 import { ListingIndex } from '../digest/listing-index.ts';
-import { type KeywordQuery, parseKeywordQuery } from '../digest/query.ts';
+import type { KeywordQuery } from '../digest/query.ts';
 import type { Engine } from '../engine.ts';
-import { isAppError } from '../errors.ts';
+import { isAppError, UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ListingService } from './listing.ts';
 import type { SearchResult } from './render.ts';
@@ -102,19 +103,40 @@ export class SearchService {
 }
 
 /**
- * The query that ranks a search. Text written in the keyword language (commas or quotes) is read as such;
- * plain words rank by each significant word and by the whole text as a phrase.
+ * The query that ranks a search, from the same words and phrases the API is asked for (searchPieces in
+ * src/arxiv/query.ts): each quoted phrase is a term matched as a phrase, each significant word outside the
+ * phrases a term of its own. Plain words (no phrase, no comma) also rank by the whole text as a phrase, so the
+ * papers holding the words together come first. Phrases are not exact (a plural `s` is tolerated, as in
+ * subscriptions' unquoted terms): arXiv's own search matches word forms too, and a ranking stricter than the
+ * search would push down the very papers the user asked for.
  */
 export function searchQuery(text: string): KeywordQuery {
-  if (/[,"]/.test(text)) return parseKeywordQuery(text);
-  const words = text
-    .split(/\s+/)
-    .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
-    .filter((word) => word.length > 0);
-  const significant = words.filter((word) => !STOPWORDS.has(word.toLowerCase()));
-  const terms = [...new Set([...(words.length > 1 ? [words.join(' ')] : []), ...significant])];
+  const pieces = searchPieces(text);
+  const words = pieces.filter((piece) => !piece.phrase).map((piece) => piece.text);
+  const plain = pieces.length === words.length && !text.includes(',');
+  const wanted = [
+    ...(plain && words.length > 1 ? [words.join(' ')] : []),
+    ...pieces
+      .filter((piece) => piece.phrase || !STOPWORDS.has(piece.text.toLowerCase()))
+      .map((piece) => piece.text),
+  ];
+  const terms = wanted.length > 0 ? wanted : words;
+  if (terms.length === 0) {
+    throw new UserError(
+      'QUERY_INVALID',
+      'Type some words to search for, for example: graph neural networks.',
+    );
+  }
+  const seen = new Set<string>();
   return {
-    terms: (terms.length > 0 ? terms : words).map((term) => ({ text: term, exact: false })),
+    terms: terms
+      .filter((term) => {
+        const key = term.toLowerCase();
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .map((term) => ({ text: term, exact: false })),
     exclude: [],
   };
 }

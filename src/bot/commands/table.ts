@@ -97,7 +97,7 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
         name: 'query',
         kind: 'text',
         required: true,
-        description: 'Words to search for; arXiv field syntax such as ti:, au: or cat: works too',
+        description: 'Words to search for; a "quoted phrase" keeps its words together',
         autocomplete: null,
       },
     ],
@@ -110,7 +110,8 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
         { form: 'search <words>', summary: 'The same, also for words that are command names.' },
       ],
       details: [
-        'Example: /arxiv search graph neural networks',
+        'Example: /arxiv search "speculative decoding" tree',
+        'Words and "quoted phrases" mix as in arXiv\'s own search box: a phrase finds its words together, in order.',
         `Results are shown to you alone; ${SHARE_HINT} to show them to the channel.`,
       ],
     },

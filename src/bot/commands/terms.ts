@@ -11,7 +11,11 @@ import { clip, findMarkup, removeMarkup } from './input.ts';
  * with the problem and the right form; build.ts adds the command's usage line.
  */
 
-/** A search: the user's words as typed (arXiv field syntax included), chat markup reduced to its words. */
+/**
+ * A search: the user's words and "quoted phrases" as typed, chat markup reduced to its words. Free text, as in
+ * arXiv's search box: never read with the subscription grammar, and an unbalanced quote is not refused (see
+ * searchPieces in src/arxiv/query.ts, which cuts it into words and phrases for the API and the ranking).
+ */
 export function parseSearchText(text: string): string {
   const query = normalizeWhitespace(removeMarkup(text));
   if (!hasWord(query)) {

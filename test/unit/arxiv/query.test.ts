@@ -4,6 +4,7 @@ import {
   MAX_SEARCH_TERMS,
   requireArxivIds,
   requireCategory,
+  searchPieces,
   searchTerms,
 } from '../../../src/arxiv/query.ts';
 import { thrownBy } from './helpers.ts';
@@ -41,7 +42,12 @@ describe('buildSearchQuery', () => {
   ])('takes %s typed by a user as words', (_, text, words) => {
     expect(searchTerms(text)).toEqual(words);
     const query = buildSearchQuery(text);
-    expect(structure(query)).toBe(words.map(() => 'all:"…"').join(' AND '));
+    // One quoted term per word, or per phrase when a pair of quotes made one (`x" OR ti:"y`: "or ti").
+    expect(structure(query)).toBe(
+      searchPieces(text)
+        .map(() => 'all:"…"')
+        .join(' AND '),
+    );
   });
 
   it('keeps the structure whatever the text, with categories too', () => {
@@ -58,7 +64,9 @@ describe('buildSearchQuery', () => {
     for (const text of hostile) {
       const words = searchTerms(text);
       if (words.length === 0) continue;
-      const expected = `${words.map(() => 'all:"…"').join(' AND ')} AND cat:cs.LG`;
+      const expected = `${searchPieces(text)
+        .map(() => 'all:"…"')
+        .join(' AND ')} AND cat:cs.LG`;
       expect(structure(buildSearchQuery(text, ['cs.LG']))).toBe(expected);
     }
   });
