@@ -12,6 +12,10 @@
  *   user typed, or the URL when there is none.
  * - Mentions and other chat markup stay in the text: a search removes them (`removeMarkup`), subscription
  *   terms refuse them (`findMarkup`).
+ * - Typographic quotes count as quotes, in every command: phone and macOS keyboards turn a typed " into “ or ”
+ *   (and „ “ in German), so `subscribe “mixture of experts”` means the quoted phrase. “ ” „ ‟ and the
+ *   full-width ＂ become ". Single quotes ‘ ’ only as a pair around words (`‘mixture of experts’`): a lone ’
+ *   is an apostrophe (`Hopfield’s`, `experts’`) and stays as typed.
  */
 
 import { UserError } from '../../errors.ts';
@@ -23,6 +27,12 @@ export const MAX_COMMAND_LENGTH = 2000;
 const LINE_BREAKS = /\r\n?|[\u0085\u2028\u2029]/g;
 const SPACING_CONTROLS = /[\t\v\f]/g;
 const LINK = /<((?:https?|mailto):[^\s<>|]{1,2000})(?:\|([^<>]{0,2000}))?>/giu;
+const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\uff02]/gu;
+/**
+ * ‘…’ around words: the ‘ opens a word (after the start, a space, a comma, "-" or "("), the ’ closes one (before
+ * the end, a space or punctuation); a ’ followed by a letter inside is an apostrophe (`‘Hopfield’s nets’`).
+ */
+const SINGLE_QUOTED = /(^|[\s,(-])\u2018((?:[^\u2018\u2019\n]|\u2019(?=\p{L}))*)\u2019(?=$|[\s,.;:!?)])/gu;
 
 /**
  * Mentions and markup that would ping, link or render if echoed: Slack `<@U1>`, `<@U1|ann>`, `<#C1|general>`,
@@ -48,14 +58,16 @@ export function clip(text: string, max = 40): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/** The text with invisible characters removed, line breaks unified, link markup resolved (see above). */
+/** The text with invisible characters removed, line breaks unified, link markup resolved, quotes made plain (see above). */
 export function cleanText(text: string): string {
   const spaced = text.toWellFormed().replace(LINE_BREAKS, '\n').replace(SPACING_CONTROLS, ' ');
   // The core's control remover with the command rule: controls but `\n`, and every format character but
   // ZWNJ and ZWJ; an escape sequence loses its ESC and stays as harmless text.
   return stripControls(spaced, { sequences: 'keep-text', format: 'all' })
     .normalize('NFC')
-    .replace(LINK, (_link, url: string, label: string | undefined) => label?.trim() || url);
+    .replace(LINK, (_link, url: string, label: string | undefined) => label?.trim() || url)
+    .replace(DOUBLE_QUOTES, '"')
+    .replace(SINGLE_QUOTED, (_quoted, before: string, inside: string) => `${before}"${inside}"`);
 }
 
 const FIRST_MARKUP = new RegExp(MARKUP.source, 'iu');

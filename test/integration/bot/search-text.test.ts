@@ -34,6 +34,11 @@ describe('/arxiv search with quoted phrases', () => {
       'Tree-Based Speculative',
     ],
     ['"large language models" agents', 'all:"large language models" AND all:"agents"', 'Agents Built on'],
+    [
+      'search “speculative decoding” tree',
+      'all:"speculative decoding" AND all:"tree"',
+      'Tree-Based Speculative',
+    ],
   ])('%j finds the papers, asking arXiv for the phrase as a phrase', async (text, query, title) => {
     const { answers } = await run(world, text);
     expect(answers).toHaveLength(1);
