@@ -10,8 +10,11 @@ import { conditionalReply, entityTag, type Reply } from './reply.ts';
 export interface FeedSources {
   feeds: Pick<FeedTokenRepository, 'targetOf'>;
   deliveries: DeliveryReader;
-  /** The server's public base URL, without a trailing slash. */
-  publicUrl: string;
+  /**
+   * The server's public base URL, without a trailing slash, for the feed's self link; null when none is
+   * configured: the feed then has no self link (see RssChannel.selfUrl).
+   */
+  publicUrl: string | null;
   /** Digests in a feed. */
   limit: number;
 }
@@ -30,10 +33,10 @@ export async function feedReply(
   const target = await sources.feeds.targetOf(token);
   if (target === undefined) return null;
   const deliveries = await recentDeliveries(sources.deliveries, target, sources.limit);
-  const selfUrl = `${sources.publicUrl}/feeds/${token}.xml`;
+  const selfUrl = sources.publicUrl === null ? null : `${sources.publicUrl}/feeds/${token}.xml`;
   const etag = entityTag(
     VERSION,
-    selfUrl,
+    selfUrl ?? '',
     ...deliveries.map(({ record, version }) => `${record.announced}@${version}`),
   );
   const completed = deliveries.map(({ record }) => Date.parse(record.completedAt ?? ''));

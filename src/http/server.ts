@@ -37,7 +37,11 @@ export interface HttpServerOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** The public base URL for feed links; null: the address the server listens on. */
+  /**
+   * The public base URL readers use, for feeds' self links. Null, or the address the server listens on
+   * (`http://host:port`, what main.ts passes when PUBLIC_URL and http.public_url are unset), is no known
+   * public URL: feeds then have no self link rather than one naming an address readers do not use.
+   */
   publicUrl?: string | null;
   logger?: Logger;
   metrics: Pick<Metrics, 'registry'>;
@@ -80,7 +84,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const logger = options.logger ?? silentLogger;
   const closeTimeoutMs = options.closeTimeoutMs ?? 5000;
   const mounts = new Map((options.mounts ?? []).map((mount) => [mount.path, mount.listener]));
-  let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  let publicUrl = options.publicUrl?.replace(/\/+$/, '') || null;
+  if (publicUrl === `http://${options.host}:${options.port}`) publicUrl = null;
   let closing = false;
   const inFlight = new Set<ServerResponse>();
   const drained: Array<() => void> = [];
@@ -227,7 +232,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  if (!publicUrl) publicUrl = url;
+  if (publicUrl === url) publicUrl = null;
   logger.info({ url, publicUrl, mounts: [...mounts.keys()] }, 'HTTP server listening');
 
   let closed: Promise<void> | null = null;

@@ -1,4 +1,4 @@
-import { absUrlFor, versionedId } from '../../arxiv/paper.ts';
+import { absUrlFor, type Paper, versionedId } from '../../arxiv/paper.ts';
 import {
   AUTHORS_SHOWN,
   authorLine,
@@ -9,6 +9,7 @@ import {
   summaryLabel,
   TLDR_LABEL,
 } from '../../chat/present.ts';
+import { addDays, scheduledInstant } from '../../schedule/calendar.ts';
 import type { PaperSummary } from '../../summarize/types.ts';
 import type { Digest } from '../digest.ts';
 import type { RankedPaper } from '../listing-index.ts';
@@ -21,8 +22,12 @@ export interface RssChannel {
   /** The site the feed belongs to (an archive page, or arXiv's listing). */
   link: string;
   description: string;
-  /** Where the feed itself is served, for `atom:link rel="self"`. */
-  selfUrl: string;
+  /**
+   * Where the feed itself is served (its public http(s) URL), for `atom:link rel="self"`. Null, or anything
+   * but an absolute http(s) URL (a file:// path, a relative one), leaves the self link out: feed readers and
+   * the W3C validator take a wrong self link for the feed's address, and a missing one is only a hint.
+   */
+  selfUrl?: string | null;
   /** Default "en". */
   language?: string;
 }
@@ -40,7 +45,8 @@ export interface RssOptions {
  * An RSS 2.0 feed of one or more digests (a target's recent days), newest digest first, each digest's
  * papers in rank order. A paper in several digests appears once, with its newest one.
  *
- * Each item's guid is the paper's abstract page (a permalink); its pubDate is when its digest was made.
+ * Each item's guid is the paper's abstract page (a permalink). Its pubDate is when arXiv announced the paper
+ * (see announcedAt), not when the digest or the file was made, so a feed rebuilt later dates nothing anew.
  * The description is HTML (authors, scores, abstract, summary) built from escaped text and then escaped
  * once more as XML element text, which is how RSS carries HTML: readers get the HTML back, and the text
  * inside it is escaped exactly once.
@@ -65,7 +71,9 @@ export function renderRss(digests: readonly Digest[], channel: RssChannel, optio
     `    <title>${escapeXml(channel.title)}</title>`,
     `    <link>${escapeXml(channel.link)}</link>`,
     `    <description>${escapeXml(channel.description)}</description>`,
-    `    <atom:link href="${escapeXml(channel.selfUrl)}" rel="self" type="application/rss+xml"/>`,
+    ...(isHttpUrl(channel.selfUrl)
+      ? [`    <atom:link href="${escapeXml(channel.selfUrl)}" rel="self" type="application/rss+xml"/>`]
+      : []),
     `    <language>${escapeXml(channel.language ?? 'en')}</language>`,
     `    <lastBuildDate>${rfc822(lastBuild)}</lastBuildDate>`,
     '    <generator>arxiv-digest</generator>',
@@ -77,9 +85,37 @@ export function renderRss(digests: readonly Digest[], channel: RssChannel, optio
   ].join('\n');
 }
 
+function isHttpUrl(url: string | null | undefined): url is string {
+  if (!url) return false;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
 /** RFC 822 date-time as RSS 2.0 wants it (four-digit year, GMT): `Thu, 28 Nov 2024 14:47:20 GMT`. */
 function rfc822(date: Date): string {
   return date.toUTCString();
+}
+
+/** arXiv releases a listing at 20:00 US Eastern on the evening before the date the listing carries. */
+const RELEASE = { time: '20:00', timeZone: 'America/New_York' } as const;
+
+/**
+ * When a paper was announced: the instant arXiv released the listing it came in, 20:00 US Eastern the evening
+ * before the listing's date (Paper.announced, else the digest's), e.g. Thu, 28 Nov 2024 01:00:00 GMT for the
+ * listing of Thursday 2024-11-28. That is when the paper became public, the same for every reader and every
+ * rebuild of the feed. A paper known only from arXiv's API (no listing) is dated by its first version; a
+ * digest without either, by when it was made.
+ */
+export function announcedAt(paper: Pick<Paper, 'announced' | 'published'>, digest: Digest): Date {
+  const listed = paper.announced ?? digest.announced;
+  if (listed) return scheduledInstant(addDays(listed, -1), RELEASE);
+  const published = paper.published ? new Date(paper.published) : null;
+  if (published && Number.isFinite(published.getTime())) return published;
+  return new Date(digest.generatedAt);
 }
 
 function renderItem(ranked: RankedPaper, digest: Digest, options: RssOptions): string {
@@ -90,7 +126,7 @@ function renderItem(ranked: RankedPaper, digest: Digest, options: RssOptions): s
     `      <title>${escapeXml(paperTitle(paper.title))}</title>`,
     `      <link>${url}</link>`,
     `      <guid isPermaLink="true">${url}</guid>`,
-    `      <pubDate>${rfc822(new Date(digest.generatedAt))}</pubDate>`,
+    `      <pubDate>${rfc822(announcedAt(paper, digest))}</pubDate>`,
     ...paper.categories.map((category) => `      <category>${escapeXml(category)}</category>`),
     `      <description>${escapeXml(describe(ranked, options))}</description>`,
     '    </item>',

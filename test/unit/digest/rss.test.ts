@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import type { Paper } from '../../../src/arxiv/paper.ts';
 import type { Digest } from '../../../src/digest/digest.ts';
 import { escapeXml } from '../../../src/digest/render/escape.ts';
 import { type RssChannel, renderRss } from '../../../src/digest/render/rss.ts';
@@ -32,7 +33,7 @@ interface Feed {
       link: string;
       description: string;
       lastBuildDate: string;
-      'atom:link': { '@_href': string; '@_rel': string; '@_type': string };
+      'atom:link'?: { '@_href': string; '@_rel': string; '@_type': string };
       item?: FeedItem[];
     };
   };
@@ -80,11 +81,17 @@ describe('renderRss', () => {
       'https://arxiv.org/abs/2411.00009',
       'https://arxiv.org/abs/2411.00010',
     ]);
-    expect(items.map((item) => Date.parse(item.pubDate))).toEqual([
-      Date.parse(newer.generatedAt),
-      Date.parse(newer.generatedAt),
-      Date.parse(older.generatedAt),
+  });
+
+  it("dates each item by its paper's announcement (20:00 US Eastern the evening before the listing's date)", () => {
+    // Every paper of these digests was listed on Thursday 2024-11-28: released Wednesday 20:00 EST.
+    expect(items.map((item) => item.pubDate)).toEqual([
+      'Thu, 28 Nov 2024 01:00:00 GMT',
+      'Thu, 28 Nov 2024 01:00:00 GMT',
+      'Thu, 28 Nov 2024 01:00:00 GMT',
     ]);
+    // Not when the digest or the file was made.
+    expect(items.map((item) => Date.parse(item.pubDate))).not.toContain(Date.parse(newer.generatedAt));
   });
 
   it('gives each item a title, permalink guid, RFC 822 date and categories', () => {
@@ -150,5 +157,99 @@ describe('renderRss: TeX in arXiv metadata', () => {
     expect(item?.title).toBe(TEX_SHOWN.title);
     expect(item?.description).toContain(`<p><strong>Authors:</strong> ${escapeXml(TEX_SHOWN.authors)}</p>`);
     expect(item?.description).toContain(`<p>${escapeXml(TEX_SHOWN.abstract)}</p>`);
+  });
+});
+
+describe('renderRss: pubDate', () => {
+  const dated = (announced: string | null, fields: Partial<Paper> = {}): string => {
+    const digest = { ...texDigest('2030-01-01T12:00:00.000Z'), announced };
+    const ranked = digest.papers[0];
+    if (!ranked) throw new Error('no paper');
+    const papers = [{ ...ranked, paper: { ...ranked.paper, announced, ...fields } }];
+    return parseFeed(renderRss([{ ...digest, papers }], channel)).rss.channel.item?.[0]?.pubDate ?? '';
+  };
+
+  it('is 20:00 in New York the evening before the listing date, in winter and in summer time', () => {
+    expect(dated('2024-11-28')).toBe('Thu, 28 Nov 2024 01:00:00 GMT');
+    expect(dated('2024-06-14')).toBe('Fri, 14 Jun 2024 00:00:00 GMT');
+    // A Monday listing was released on Sunday evening.
+    expect(dated('2025-12-01')).toBe('Mon, 01 Dec 2025 01:00:00 GMT');
+  });
+
+  it("falls back to the paper's first version, then to when the digest was made", () => {
+    expect(dated(null, { published: '2024-11-20T18:00:01Z' })).toBe('Wed, 20 Nov 2024 18:00:01 GMT');
+    expect(dated(null)).toBe('Tue, 01 Jan 2030 12:00:00 GMT');
+  });
+});
+
+describe('renderRss: the self link', () => {
+  const selfLink = (selfUrl: string | null | undefined) => {
+    const xml = renderRss([texDigest()], { ...channel, selfUrl });
+    return { xml, link: parseFeed(xml).rss.channel['atom:link'] };
+  };
+
+  it('is the http(s) URL the feed is served at', () => {
+    expect(selfLink('https://digest.example.org/rss').link).toEqual({
+      '@_href': 'https://digest.example.org/rss',
+      '@_rel': 'self',
+      '@_type': 'application/rss+xml',
+    });
+    expect(selfLink('http://digest.example.org:8080/feeds/t.xml').link?.['@_href']).toBe(
+      'http://digest.example.org:8080/feeds/t.xml',
+    );
+  });
+
+  it('is left out rather than wrong: no URL, a file:// URL, a relative one', () => {
+    for (const selfUrl of [
+      null,
+      undefined,
+      'file:///srv/data/digests/feed.xml',
+      '/feeds/t.xml',
+      'feed.xml',
+    ]) {
+      const { xml, link } = selfLink(selfUrl);
+      expect(link, String(selfUrl)).toBeUndefined();
+      expect(xml).not.toContain('rel="self"');
+    }
+  });
+});
+
+describe('renderRss: what the W3C feed validator checks', () => {
+  const digests = [hostileDigest('2024-11-27T14:00:00.000Z'), texDigest()];
+  const xml = renderRss(digests, channel);
+  const feed = parseFeed(xml);
+  const items = feed.rss.channel.item ?? [];
+
+  it('writes every date in RFC 822 with a four-digit year', () => {
+    const dates = [...xml.matchAll(/<(pubDate|lastBuildDate)>([^<]*)</g)].map((m) => m[2] as string);
+    expect(dates.length).toBe(items.length + 1);
+    for (const date of dates) expect(date).toMatch(RFC_822);
+  });
+
+  it('gives each item a permalink guid that is its absolute https link, and no enclosure', () => {
+    for (const item of items) {
+      expect(item.guid['@_isPermaLink']).toBe('true');
+      expect(item.guid['#text']).toBe(item.link);
+      expect(item.link).toMatch(/^https:\/\/arxiv\.org\/abs\//);
+    }
+    expect(xml).not.toContain('<enclosure');
+  });
+
+  it('has no relative link anywhere, also inside the descriptions', () => {
+    const links = [...xml.matchAll(/(?:href|src)="([^"]*)"/g), ...xml.matchAll(/<link>([^<]*)</g)];
+    for (const item of items) {
+      links.push(...item.description.matchAll(/(?:href|src)=["']([^"']*)["']/g));
+    }
+    for (const [, link] of links) expect(link).toMatch(/^https?:\/\//);
+  });
+
+  it('carries HTML descriptions escaped, and titles as plain text', () => {
+    expect(xml).not.toMatch(/<description>[^<]*<(?!\/description>)/);
+    expect(xml).not.toContain('<![CDATA[');
+    for (const item of items) expect(item.description).toMatch(/^<p><strong>Authors:<\/strong>/);
+  });
+
+  it('declares the Atom namespace it uses for the self link', () => {
+    expect(xml).toContain('xmlns:atom="http://www.w3.org/2005/Atom"');
   });
 });
