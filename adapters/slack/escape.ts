@@ -69,23 +69,51 @@ function hostOf(url: string): string {
 }
 
 /**
- * A link as mrkdwn. The label is untrusted text; when it names a web address other than the link's own
- * host (`arxiv.org/abs/…` going to another site), the link is shown as the label followed by its real
- * address, so a label can never pose as another destination. A URL that is not http(s) is shown as text.
+ * A link whose address is always shown: `label (<url>)`, the address a bare link that Slack shows as itself;
+ * just `<url>` when the label is empty or is the address. This is how a link someone else wrote (a model's
+ * summary, which a paper's text can steer) is shown: a reader always sees where it goes. A URL that is not
+ * http(s) is shown as text, never linked.
+ */
+export function mrkdwnShownLink(label: string, url: string): string {
+  const target = linkTarget(url);
+  const shownLabel = cleanLine(label);
+  const shownUrl = target === null ? escapeMrkdwn(cleanLine(url)) : `<${target}>`;
+  if (
+    shownLabel === '' ||
+    shownLabel === cleanLine(url) ||
+    (target !== null && sameAddress(shownLabel, url))
+  ) {
+    return shownUrl;
+  }
+  return `${escapeMrkdwn(shownLabel)} (${shownUrl})`;
+}
+
+/** Whether a label is the URL itself, written slightly differently (`https://x.example` for `https://x.example/`). */
+function sameAddress(label: string, url: string): boolean {
+  try {
+    return new URL(label).href === new URL(cleanLine(url)).href;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A link the bot builds itself (a paper's abstract or PDF page on arXiv, from the core's Span `link`) as a
+ * mrkdwn `<url|label>` link. Only such links get a label: a link from untrusted text goes through
+ * `mrkdwnShownLink`. As a second guard, a label that names a web address other than the link's own host
+ * (`arxiv.org/abs/…` going to another site) is shown followed by the real address, so a label can never pose
+ * as another destination. A URL that is not http(s) is shown as text.
  */
 export function mrkdwnLink(label: string, url: string): string {
   const target = linkTarget(url);
   const shownLabel = cleanLine(label);
-  if (target === null) {
-    return shownLabel === ''
-      ? escapeMrkdwn(cleanLine(url))
-      : `${escapeMrkdwn(shownLabel)} (${escapeMrkdwn(cleanLine(url))})`;
+  if (target === null || shownLabel === '' || shownLabel === cleanLine(url)) {
+    return mrkdwnShownLink(label, url);
   }
-  if (shownLabel === '' || shownLabel === cleanLine(url)) return `<${target}>`;
   const host = hostOf(cleanLine(url));
   const named = hostsNamedIn(shownLabel);
   if (named.some((name) => name !== host && !host.endsWith(`.${name}`))) {
-    return `${escapeMrkdwn(shownLabel)} (<${target}>)`;
+    return mrkdwnShownLink(label, url);
   }
   return `<${target}|${escapeMrkdwn(shownLabel)}>`;
 }

@@ -1,8 +1,10 @@
 /**
  * Untrusted Markdown (a model's summary) as Slack mrkdwn. It is converted, never passed through: headings
  * become bold lines, `**strong**` becomes `*strong*`, `*em*` `_em_`, `~~strike~~` `~strike~`, list items get
- * bullets, code spans and fences stay code, links become `<url|label>` links (see `mrkdwnLink`), and all
- * other text is escaped. The result is split into sections, one per heading, so a long summary can be cut
+ * bullets, code spans and fences stay code, and all other text is escaped. A link is shown with its real
+ * address, `label (<url>)`, never as a `<url|label>` link: a summary is written by a model, and a paper's
+ * text can steer a model (a prompt injection), so a label could hide where a link goes (`mrkdwnShownLink`).
+ * Only the links the bot builds itself get a label (blocks.ts). The result is split into sections, one per heading, so a long summary can be cut
  * at section boundaries.
  */
 import {
@@ -12,7 +14,7 @@ import {
   type StrikeToken,
   tokenizeInline,
 } from '../../src/markup/markdown.ts';
-import { cleanText, escapeMrkdwn, mrkdwnLink } from './escape.ts';
+import { cleanText, escapeMrkdwn, mrkdwnShownLink } from './escape.ts';
 
 /** Wraps text in a mrkdwn style marker; Slack needs the markers against non-space characters. */
 function styled(marker: string, text: string): string {
@@ -33,9 +35,9 @@ function mrkdwnToken(token: InlineToken | StrikeToken): string {
     case 'em':
       return styled('_', token.text);
     case 'link':
-      return mrkdwnLink(token.label, token.url);
+      return mrkdwnShownLink(token.label, token.url);
     case 'autolink':
-      return mrkdwnLink('', token.url);
+      return mrkdwnShownLink('', token.url);
   }
 }
 

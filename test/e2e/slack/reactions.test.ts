@@ -70,15 +70,16 @@ describe('Slack end to end: summaries on reaction', () => {
     expect(shown.text).toContain('Within 2% of the baseline.');
     expect(shown.text).toContain(`Summary by ${MODEL}`);
     // What the model wrote pings nobody, and its Slack-syntax link is text: a label naming arxiv.org never
-    // leads elsewhere. (A Markdown link is converted to a link with its label, by the adapter's design.)
+    // leads elsewhere. Its Markdown link is shown with its real address, never behind its label.
     expect(shown.pings).toEqual([]);
     const raw = rawText(summary.sent);
-    for (const construct of ['<!channel>', '<@U', '<https://evil.example|'])
+    for (const construct of ['<!channel>', '<@U', '<https://evil.example|', '|the code>'])
       expect(raw).not.toContain(construct);
     for (const link of shown.links) {
       if (link.text.includes('arxiv.org')) expect(new URL(link.url).hostname).toBe('arxiv.org');
+      if (new URL(link.url).hostname !== 'arxiv.org') expect(link.text).toBe(link.url);
     }
-    expect(shown.text).toContain('https://evil.example');
+    expect(shown.text).toContain('the code (https://evil.example/code)');
   });
 
   it('summarizes the paper linked in a person message, in that message thread', async () => {

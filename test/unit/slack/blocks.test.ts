@@ -139,3 +139,30 @@ describe('renderMessage: limits', () => {
     ]);
   });
 });
+
+describe("renderMessage: the bot's links and a model's", () => {
+  it("labels only the links the bot builds; a summary's links show their real address", () => {
+    const [part] = renderMessage({
+      text: 'Summary',
+      blocks: [
+        {
+          kind: 'text',
+          spans: [
+            { text: 'Abstract', link: 'https://arxiv.org/abs/2401.00001' },
+            { text: ' · ' },
+            { text: 'PDF', link: 'https://arxiv.org/pdf/2401.00001' },
+          ],
+        },
+        { kind: 'markdown', text: '## Method\nSee [login](https://evil.example) for details.' },
+      ],
+    });
+    const raw = JSON.stringify(part?.blocks);
+    expect(raw).toContain('<https://arxiv.org/abs/2401.00001|Abstract>');
+    expect(raw).toContain('<https://arxiv.org/pdf/2401.00001|PDF>');
+    expect(raw).not.toContain('|login>');
+    const shown = readMessage(part as never);
+    expect(shown.text).toContain('See login (https://evil.example/) for details.');
+    const evil = shown.links.filter((link) => link.url.includes('evil'));
+    expect(evil).toEqual([{ text: 'https://evil.example/', url: 'https://evil.example/' }]);
+  });
+});

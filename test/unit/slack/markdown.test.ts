@@ -24,7 +24,7 @@ describe('markdownToMrkdwn', () => {
     );
     expect(sections).toEqual([
       'Intro with *bold*, _em_, _em too_, ~gone~ and `x &lt; y`.',
-      '*Method*\n• first <https://arxiv.org/abs/2401.00001|paper>\n    ◦ nested\n1. one\n> quoted\n\n```\na &lt;b&gt; &amp; c\n```',
+      '*Method*\n• first paper (<https://arxiv.org/abs/2401.00001>)\n    ◦ nested\n1. one\n> quoted\n\n```\na &lt;b&gt; &amp; c\n```',
       '*Results*\nsnake_case_name stays, as does 2 * 3 * 4',
     ]);
   });
@@ -41,6 +41,31 @@ describe('markdownToMrkdwn', () => {
       if (link.url.includes('evil')) expect(link.text).toBe(link.url);
     }
     expect(shown.links.map((link) => link.url)).toContain('https://evil.example/');
+  });
+});
+
+describe("markdownToMrkdwn: a model's links", () => {
+  it('shows every link with its real address, never behind a label, wherever it points', () => {
+    const [section = ''] = markdownToMrkdwn(
+      [
+        'Please [login](https://evil.example) to read [the paper](https://arxiv.org/abs/2401.00001).',
+        '- [https://evil.example](https://evil.example) and <https://evil.example/auto> and [js](ftp://files.example/x)',
+      ].join('\n'),
+    );
+    expect(section).not.toMatch(/<[^<>]*\|[^<>]*>/);
+    const shown = readMrkdwn(section);
+    for (const link of shown.links) expect(link.text).toBe(link.url);
+    expect(shown.text).toContain('login (https://evil.example/)');
+    expect(shown.text).toContain('the paper (https://arxiv.org/abs/2401.00001)');
+    expect(shown.text).toContain(
+      '• https://evil.example/ and https://evil.example/auto and js (ftp://files.example/x)',
+    );
+    expect(shown.links.map((link) => link.url)).toEqual([
+      'https://evil.example/',
+      'https://arxiv.org/abs/2401.00001',
+      'https://evil.example/',
+      'https://evil.example/auto',
+    ]);
   });
 });
 
