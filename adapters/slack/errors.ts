@@ -1,6 +1,7 @@
 /**
  * Slack's failures in the project's terms. The Web API fails in a few ways (webApi.ErrorCode): Slack
- * answered with an error code (`not_in_channel`, `invalid_auth`, …), refused with 429, failed with an HTTP
+ * answered with an error code (`not_in_channel`, `invalid_auth`, …), refused for its rate (429, or 200 with
+ * `ratelimited`: `rateLimitOf`, a wait rather than a failure), failed with an HTTP
  * status, or did not answer at all. Here they become what the core and its users understand: a UserError
  * for a setting to fix (a token), an ExternalError for Slack being unavailable or refusing (retryable or not),
  * and a plain Error for a post Slack refused as malformed, which is a bug here.
@@ -54,10 +55,31 @@ export function isNoSuchMessage(code: string): boolean {
   return NO_SUCH_MESSAGE.has(code);
 }
 
-/** The seconds Slack asked to wait when it refused a call with 429, or null for another failure. */
-export function rateLimitedFor(error: unknown): number | null {
-  const e = error as { code?: string; retryAfter?: number };
-  return e?.code === webApi.ErrorCode.RateLimitedError ? (e.retryAfter ?? 1) : null;
+/** Slack's error codes for a call refused for its rate, in the HTTP 200 form (`ratelimited` is the usual one). */
+const RATE_LIMITED = new Set(['ratelimited', 'rate_limited']);
+
+/** A call Slack refused for its rate, and how long it asked to wait (null when it did not say). */
+export interface RateLimit {
+  retryAfterSeconds: number | null;
+}
+
+/**
+ * Whether Slack refused the call for its rate, in either form: HTTP 429 with Retry-After (the WebClient's
+ * RateLimitedError), or HTTP 200 with `{ok: false, error: "ratelimited"}` (or `"rate_limited"`), whose
+ * Retry-After header, when there is one, the WebClient puts in `response_metadata.retryAfter`. A refused
+ * call did not take effect, so it may be made again as it was. Null for any other failure.
+ */
+export function rateLimitOf(error: unknown): RateLimit | null {
+  const e = error as {
+    code?: string;
+    retryAfter?: number;
+    data?: { error?: string; response_metadata?: { retryAfter?: number } };
+  };
+  if (e?.code === webApi.ErrorCode.RateLimitedError) return { retryAfterSeconds: e.retryAfter ?? null };
+  const code = platformError(error);
+  if (code === null || !RATE_LIMITED.has(code)) return null;
+  const retryAfter = e.data?.response_metadata?.retryAfter;
+  return { retryAfterSeconds: typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter : null };
 }
 
 /**
@@ -101,7 +123,7 @@ export function slackUnavailable(error: unknown, what: string): ExternalError {
 export function postFailure(error: unknown, target: string, botName: string): Error {
   const code = platformError(error);
   if (code !== null && isNotInChannel(code)) return new NotInChannelError(code, botName, error);
-  if (code !== null && !BAD_TOKEN.has(code) && code !== 'ratelimited') {
+  if (code !== null && !BAD_TOKEN.has(code) && !RATE_LIMITED.has(code)) {
     const messages = (error as { data?: { response_metadata?: { messages?: string[] } } }).data
       ?.response_metadata?.messages;
     return new Error(

@@ -4,8 +4,12 @@
  * `post` renders the Block model as Block Kit (blocks.ts); links are not unfurled. A message too large for
  * one Slack message is posted as several parts in order (the first where asked, the rest in its thread) and
  * `post` returns the first part's ref. Posts to one channel are paced (one per second by default, Slack's
- * documented rate for chat.postMessage) so a digest to many channels does not run into 429s; a 429 that
- * still comes is waited out per its Retry-After, and a failure in one channel touches no other. A channel
+ * documented rate for chat.postMessage) so a digest to many channels does not run into rate limits. A rate
+ * limit that still comes, in either form (HTTP 429, or HTTP 200 with `{ok: false, error: "ratelimited"}` or
+ * `"rate_limited"`), is waited out: the channel takes no post until its Retry-After has passed (or, without
+ * one, a backoff per `retryConfig`), then the post is made again. A refused post was not taken, so this
+ * repeats nothing; and a rate limit is never a failure: it does not use up the retries, only a patience of
+ * RATE_LIMIT_PATIENCE_MS per part. A failure in one channel touches no other. A channel
  * the bot is not in gives a clear log line and a NotInChannelError, whose message tells the user to invite
  * the bot.
  *
@@ -26,12 +30,13 @@ import type { MessageRef, OutboundMessage, PostOptions, TargetId } from '../../s
 import type { Logger } from '../../src/log.ts';
 import { PostedKeys } from '../kit/posted-keys.ts';
 import { renderMessage, type SlackMessage } from './blocks.ts';
+import { RATE_LIMIT_PATIENCE_MS, rateLimitWaitMs } from './client.ts';
 import type { SlackConversations, SlackHistoryMessage } from './conversations.ts';
-import { answerLost, NotInChannelError, postFailure, rateLimitedFor } from './errors.ts';
+import { answerLost, NotInChannelError, postFailure, rateLimitOf } from './errors.ts';
 import { type PostPart, partMetadata, partOf } from './metadata.ts';
 
 export interface SlackPosterOptions {
-  /** The client for chat.postMessage: no retries of its own, 429s as errors (webClient(…, 'posts')). */
+  /** The client for chat.postMessage: no retries of its own, rate limits as errors (webClient(…, 'posts')). */
   client: webApi.WebClient;
   conversations: SlackConversations;
   logger: Logger;
@@ -137,7 +142,10 @@ export class SlackPoster {
     metadata: PostPart | undefined,
   ): Promise<string> {
     const retries = this.#retryConfig.retries ?? 5;
-    for (let attempt = 0; ; attempt++) {
+    const begun = Date.now();
+    let attempt = 0;
+    let refusals = 0;
+    for (;;) {
       await this.#pace(channel);
       try {
         const result = await this.#client.chat.postMessage({
@@ -152,14 +160,22 @@ export class SlackPoster {
         if (!result.ts) throw new Error('Slack answered chat.postMessage without a message ts.');
         return result.ts;
       } catch (error) {
-        if (attempt >= retries) throw this.#failed(error, target, channel);
-        const retryAfter = rateLimitedFor(error);
-        if (retryAfter !== null) {
-          // Refused, so not posted: wait as long as Slack asks, then post it.
-          this.#logger.info({ target, channel, retryAfter }, 'Slack rate-limited a post; waiting');
-          await sleep(retryAfter * 1000);
+        const limit = rateLimitOf(error);
+        if (limit !== null) {
+          // Refused, so not posted: the channel waits as long as Slack asks, then the post is made again.
+          const waitMs = rateLimitWaitMs(limit, refusals, this.#retryConfig);
+          refusals += 1;
+          if (Date.now() - begun + waitMs > RATE_LIMIT_PATIENCE_MS)
+            throw this.#failed(error, target, channel);
+          this.#logger.info(
+            { target, channel, retryAfter: limit.retryAfterSeconds, waitMs },
+            'Slack rate-limited a post; waiting',
+          );
+          this.#hold(channel, waitMs);
           continue;
         }
+        if (attempt >= retries) throw this.#failed(error, target, channel);
+        attempt += 1;
         if (!answerLost(error)) throw this.#failed(error, target, channel);
         // Slack may have taken it. Only a post with a key can be looked for; one without is not risked twice.
         if (!metadata) throw this.#failed(error, target, channel);
@@ -167,7 +183,7 @@ export class SlackPoster {
           { target, channel, key: metadata.key, part: metadata.part, err: error },
           'a post got no answer from Slack; looking for it before posting it again',
         );
-        await sleep(this.#backoff(attempt));
+        await sleep(this.#backoff(attempt - 1));
         const found = (await this.#conversations.findParts(channel, metadata.key, threadTs)).get(
           metadata.part,
         );
@@ -195,12 +211,25 @@ export class SlackPoster {
     return failure;
   }
 
-  /** Waits for this channel's next posting slot. */
+  /** Keeps every post to this channel back for `ms` (Slack asked to wait). */
+  #hold(channel: string, ms: number): void {
+    const until = Date.now() + ms;
+    if ((this.#nextPostAt.get(channel) ?? 0) < until) this.#nextPostAt.set(channel, until);
+  }
+
+  /**
+   * Waits for this channel's next posting slot: paced, and held back after a rate limit. The slot is taken
+   * only once it has come, so a hold that comes while a post waits keeps that post back too.
+   */
   async #pace(channel: string): Promise<void> {
-    if (this.#minPostIntervalMs <= 0) return;
-    const now = Date.now();
-    const at = Math.max(now, this.#nextPostAt.get(channel) ?? 0);
-    this.#nextPostAt.set(channel, at + this.#minPostIntervalMs);
-    if (at > now) await sleep(at - now);
+    for (;;) {
+      const now = Date.now();
+      const at = this.#nextPostAt.get(channel) ?? 0;
+      if (at <= now) {
+        this.#nextPostAt.set(channel, now + this.#minPostIntervalMs);
+        return;
+      }
+      await sleep(at - now);
+    }
   }
 }

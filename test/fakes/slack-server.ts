@@ -14,7 +14,8 @@
  * It keeps a workspace: users, channels and their members, direct-message conversations, messages with
  * threads, metadata and reactions, so the adapter's reads answer as Slack would. Everything is recorded.
  * Faults: errors, HTTP statuses and 429s injected per method (and channel), a per-channel rate limit, and
- * posts held in flight. Payload shapes follow the recorded ones in ../shared/fixtures/slack/.
+ * posts held in flight. A rate limit is answered as HTTP 429 with `Retry-After`, or in the form Slack also
+ * uses: HTTP 200 with `{ok: false, error: "ratelimited"}` (or `"rate_limited"`), with or without the header. Payload shapes follow the recorded ones in ../shared/fixtures/slack/.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -91,13 +92,28 @@ export interface CommandAnswer {
   status: number;
 }
 
+/** How a rate limit (`rateLimit`) is answered. */
+export interface RateLimitAnswer {
+  /** HTTP 429 (default), or HTTP 200 with `{ok: false, error}`. */
+  form?: 'status-429' | 'ok-false';
+  /** The error code of the 200-form. Default `ratelimited`; Slack's docs also name `rate_limited`. */
+  error?: string;
+  /** Whether the 200-form carries a `Retry-After` header. Default true (a 429 always does). */
+  retryAfter?: boolean;
+}
+
 export interface Fault {
   /** The channel the fault applies to; every channel when left out. */
   channel?: string;
   /** Answer `{ok: false, error}`. */
   error?: string;
-  /** Answer this HTTP status (with `Retry-After` when it is 429). */
+  /**
+   * Answer this HTTP status (with `Retry-After` when it is 429). `status: 200` with `error` answers
+   * `{ok: false, error}` with HTTP 200, and with `Retry-After` too when `retryAfterSeconds` is given: the
+   * 200-form of a rate limit is `{status: 200, error: 'ratelimited', retryAfterSeconds: 1}`.
+   */
   status?: number;
+  /** Seconds of `Retry-After`: a 429 unless `status: 200` says otherwise. */
   retryAfterSeconds?: number;
   /** How many calls it applies to. Default 1. */
   times?: number;
@@ -140,7 +156,12 @@ export class FakeSlack {
   readonly #faults: Array<Fault & { method: string; remaining: number; skip: number }> = [];
   readonly #rateLimits = new Map<
     string,
-    { perSecond: number; burst: number; buckets: Map<string, { tokens: number; at: number }> }
+    {
+      perSecond: number;
+      burst: number;
+      answer: RateLimitAnswer;
+      buckets: Map<string, { tokens: number; at: number }>;
+    }
   >();
   readonly #commands = new Map<string, { command: Record<string, string>; uses: number }>();
   readonly #waiters = new Set<() => void>();
@@ -291,10 +312,11 @@ export class FakeSlack {
 
   /**
    * Enforces Slack's per-channel rate limit on `method`: `perSecond` calls per channel on average, with
-   * bursts of up to `burst` (a token bucket per channel); beyond it, 429 with Retry-After.
+   * bursts of up to `burst` (a token bucket per channel); beyond it, 429 with Retry-After, or the 200-form
+   * that `answer` asks for.
    */
-  rateLimit(method: string, perSecond: number, burst = 1): void {
-    this.#rateLimits.set(method, { perSecond, burst, buckets: new Map() });
+  rateLimit(method: string, perSecond: number, burst = 1, answer: RateLimitAnswer = {}): void {
+    this.#rateLimits.set(method, { perSecond, burst, answer, buckets: new Map() });
   }
 
   /** Keeps chat.postMessage calls in flight until `release()`; `reached()` resolves when one is waiting. */
@@ -586,7 +608,14 @@ export class FakeSlack {
     const channel = typeof params.channel === 'string' ? params.channel : undefined;
     const fault = this.#takeFault(method, channel);
     if (fault) {
-      if (fault.status === 429 || fault.retryAfterSeconds !== undefined) {
+      if (fault.status === 200 && fault.error !== undefined) {
+        const retryAfter = fault.retryAfterSeconds;
+        answer(
+          200,
+          { ok: false, error: fault.error },
+          retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
+        );
+      } else if (fault.status === 429 || fault.retryAfterSeconds !== undefined) {
         answer(
           429,
           { ok: false, error: 'ratelimited' },
@@ -603,7 +632,16 @@ export class FakeSlack {
     }
     const limited = this.#rateLimited(method, channel);
     if (limited !== null) {
-      answer(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(limited) });
+      const form = this.#rateLimits.get(method)?.answer ?? {};
+      if (form.form === 'ok-false') {
+        answer(
+          200,
+          { ok: false, error: form.error ?? 'ratelimited' },
+          form.retryAfter === false ? {} : { 'Retry-After': String(limited) },
+        );
+      } else {
+        answer(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(limited) });
+      }
       return;
     }
     try {

@@ -7,16 +7,23 @@ import {
   NoDirectMessageError,
   NotInChannelError,
   postFailure,
-  rateLimitedFor,
+  rateLimitOf,
   slackUnavailable,
 } from '../../../adapters/slack/errors.ts';
 import { ExternalError, UserError } from '../../../src/errors.ts';
 
 /** Errors shaped as the WebClient throws them. */
-const platform = (error: string, messages?: string[]) =>
+const platform = (error: string, messages?: string[], retryAfter?: number) =>
   Object.assign(new Error(`An API error occurred: ${error}`), {
     code: webApi.ErrorCode.PlatformError,
-    data: { ok: false, error, ...(messages ? { response_metadata: { messages } } : {}) },
+    data: {
+      ok: false,
+      error,
+      response_metadata: {
+        ...(messages ? { messages } : {}),
+        ...(retryAfter === undefined ? {} : { retryAfter }),
+      },
+    },
   });
 const rateLimited = (retryAfter: number) =>
   Object.assign(new Error('rate limited'), { code: webApi.ErrorCode.RateLimitedError, retryAfter });
@@ -25,9 +32,14 @@ const http = (statusCode: number) =>
 const network = () => Object.assign(new Error('socket hang up'), { code: webApi.ErrorCode.RequestError });
 
 describe("Slack's errors in ours", () => {
-  it('tells a 429 and its wait, and a lost answer from a definite one', () => {
-    expect(rateLimitedFor(rateLimited(7))).toBe(7);
-    expect(rateLimitedFor(platform('ratelimited'))).toBeNull();
+  it('tells a rate limit in any form and its wait, and a lost answer from a definite one', () => {
+    expect(rateLimitOf(rateLimited(7))).toEqual({ retryAfterSeconds: 7 });
+    // HTTP 200 with {ok: false, error: "ratelimited"}, with its Retry-After header or without one.
+    expect(rateLimitOf(platform('ratelimited', undefined, 3))).toEqual({ retryAfterSeconds: 3 });
+    expect(rateLimitOf(platform('ratelimited'))).toEqual({ retryAfterSeconds: null });
+    expect(rateLimitOf(platform('rate_limited'))).toEqual({ retryAfterSeconds: null });
+    expect(rateLimitOf(platform('invalid_blocks'))).toBeNull();
+    expect(rateLimitOf(network())).toBeNull();
     expect(answerLost(network())).toBe(true);
     expect(answerLost(http(503))).toBe(true);
     expect(answerLost(http(400))).toBe(false);
