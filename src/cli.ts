@@ -220,11 +220,6 @@ async function digestCommand(context: Context, engine: Engine): Promise<number> 
   const query = options.keywords
     ? parseKeywordQuery(options.keywords)
     : queryFromConfig(config.keywords, config.exclude_keywords);
-  if (config.days_back > 1) {
-    context.logger.warn(
-      `days_back is ${config.days_back}, but one listing holds one announcement day: this digest covers the latest. The bot (npm start) keeps earlier days in its paper index.`,
-    );
-  }
 
   let papers: Paper[];
   if (options.feed) {

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
-import { UserError } from '../errors.ts';
-import { type Config, configSchema, type Env, envSchema, KNOWN_KEYS } from './schema.ts';
+import { isAppError, UserError } from '../errors.ts';
+import { checkConfig, classicKeyWarnings, daysBackWarning, unknownKeyWarnings } from './checks.ts';
+import { parseConfigJson } from './json.ts';
+import { type Config, configSchema, type Env, envSchema } from './schema.ts';
 
 export interface LoadedConfig {
   config: Config;
@@ -50,12 +52,14 @@ export interface LoadOptions {
 }
 
 /**
- * Reads, validates and merges config.json and the environment: the one place that reads either.
- * Throws a UserError listing every problem, each with its JSON path, what was expected and what was found.
+ * Reads, validates and merges config.json and the environment: the one place that reads either, and the one
+ * validation that check-config and start both run. Throws a UserError listing every problem, each with its
+ * JSON path (or variable), what was expected and what was found: the schema's, and what start would
+ * otherwise find later (keyword queries, the store URL, the prompt file, the chat platforms' variables).
  */
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
-  const env = parseEnv(options.env ?? process.env);
+  const { env, issues: envIssues } = parseEnv(options.env ?? process.env);
   const explicit = options.path ?? env.ARXIV_DIGEST_CONFIG;
   const path = resolve(cwd, explicit ?? 'config.json');
 
@@ -74,24 +78,49 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   }
 
   const warnings: string[] = [];
-  const document = raw === null ? {} : parseJson(raw, path);
+  const document = raw === null ? {} : parseConfigJson(raw, path);
   if (raw === null) warnings.push(`No config file at ${path}; using the built-in defaults.`);
   warnings.push(...unknownKeyWarnings(document));
 
-  const { config, issues } = validateConfig(document);
-  if (issues.length > 0) {
-    throw new UserError(
-      'CONFIG_INVALID',
-      `${raw === null ? 'The default configuration' : path} is not valid:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`,
-    );
+  const { config: parsed, issues, badKeys } = parseDocument(document);
+  const problems: string[] = [...issues];
+  let config: Config | null = null;
+  if (parsed) {
+    warnings.push(...classicKeyWarnings(document, parsed), ...daysBackWarning(parsed));
+    const checked = checkConfig(applyEnv(parsed, env), cwd);
+    problems.push(...checked.issues);
+    warnings.push(...checked.warnings);
+    config = checked.config;
+  } else {
+    // Every problem at once: the keys the schema accepted are checked further too.
+    const rest = parseDocument(
+      Object.fromEntries(Object.entries(document).filter(([key]) => !badKeys.has(key))),
+    ).config;
+    if (rest) problems.push(...checkConfig(applyEnv(rest, env), cwd).issues);
   }
-  return {
-    config: applyEnv(config as Config, env),
-    path: raw === null ? null : path,
-    warnings,
-    env,
-    chat: chatSettings(env),
-  };
+
+  const sections: string[] = [];
+  if (envIssues.length > 0) sections.push(`The environment is not valid:\n${bullets(envIssues)}`);
+  if (problems.length > 0) {
+    sections.push(`${raw === null ? 'The default configuration' : path} is not valid:\n${bullets(problems)}`);
+  }
+  let chat: ChatSettings | null = null;
+  if (envIssues.length === 0) {
+    try {
+      chat = chatSettings(env);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      sections.push(error.userMessage);
+    }
+  }
+  if (sections.length > 0 || config === null || chat === null) {
+    throw new UserError('CONFIG_INVALID', sections.join('\n'));
+  }
+  return { config, path: raw === null ? null : path, warnings, env, chat };
+}
+
+function bullets(lines: readonly string[]): string {
+  return lines.map((line) => `  - ${line}`).join('\n');
 }
 
 /** The platforms' settings; a platform whose variables are set but incomplete is a configuration error. */
@@ -143,12 +172,23 @@ function slackSettings(env: Env): SlackSettings | null {
 
 /** Validates a parsed config document; returns the config or one line per problem. */
 export function validateConfig(document: unknown): { config: Config | null; issues: string[] } {
-  const result = configSchema.safeParse(document, { reportInput: true });
-  if (result.success) return { config: result.data, issues: [] };
-  return { config: null, issues: result.error.issues.map((issue) => describeIssue(issue)) };
+  const { config, issues } = parseDocument(document);
+  return { config, issues };
 }
 
-function parseEnv(source: NodeJS.ProcessEnv): Env {
+/** validateConfig, and the top-level keys its issues are about. */
+function parseDocument(document: unknown): { config: Config | null; issues: string[]; badKeys: Set<string> } {
+  const result = configSchema.safeParse(document, { reportInput: true });
+  if (result.success) return { config: result.data, issues: [], badKeys: new Set() };
+  return {
+    config: null,
+    issues: result.error.issues.map((issue) => describeIssue(issue)),
+    badKeys: new Set(result.error.issues.map((issue) => String(issue.path[0]))),
+  };
+}
+
+/** The environment's variables of envSchema; a variable that is not valid is left out and reported. */
+function parseEnv(source: NodeJS.ProcessEnv): { env: Env; issues: string[] } {
   // An empty variable counts as unset, as shells and .env files commonly leave them.
   const present = Object.fromEntries(
     Object.keys(envSchema.shape)
@@ -156,11 +196,15 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
       .filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
   const result = envSchema.safeParse(present, { reportInput: true });
-  if (result.success) return result.data;
-  throw new UserError(
-    'CONFIG_INVALID',
-    `The environment is not valid:\n${result.error.issues.map((issue) => `  - ${describeIssue(issue)}`).join('\n')}`,
+  if (result.success) return { env: result.data, issues: [] };
+  const bad = new Set(result.error.issues.map((issue) => String(issue.path[0])));
+  const rest = envSchema.safeParse(
+    Object.fromEntries(Object.entries(present).filter(([name]) => !bad.has(name))),
   );
+  return {
+    env: rest.success ? rest.data : {},
+    issues: result.error.issues.map((issue) => describeIssue(issue)),
+  };
 }
 
 function applyEnv(config: Config, env: Env): Config {
@@ -180,34 +224,6 @@ function applyEnv(config: Config, env: Env): Config {
       public_url: env.PUBLIC_URL ?? config.http.public_url,
     },
   };
-}
-
-function parseJson(raw: string, path: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new UserError(
-      'CONFIG_INVALID',
-      `${path} is not valid JSON: ${detail}. Fix the syntax and try again.`,
-    );
-  }
-}
-
-function unknownKeyWarnings(document: unknown): string[] {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) return [];
-  return Object.keys(document)
-    .filter((key) => !KNOWN_KEYS.includes(key))
-    .map((key) => {
-      const near = KNOWN_KEYS.find((known) => similar(known, key));
-      return `Unknown config key "${key}" is ignored${near ? ` (did you mean "${near}"?)` : ''}.`;
-    });
-}
-
-function similar(a: string, b: string): boolean {
-  const x = a.toLowerCase().replace(/[_-]/g, '');
-  const y = b.toLowerCase().replace(/[_-]/g, '');
-  return x === y || x.startsWith(y) || y.startsWith(x);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ANNOUNCE_TYPES } from '../arxiv/paper.ts';
 import { canonicalCategory, closestCategories } from '../arxiv/taxonomy.ts';
-import { PLATFORM_NAMES } from '../chat/platforms.ts';
+import { idProblem } from '../chat/platforms.ts';
 
 /*
  * The schema of config.json. Every error message below completes the sentence "expected ...": the loader
@@ -130,13 +130,24 @@ const localTime = z
   .string({ error: 'a time of day "HH:MM" (24-hour)' })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'a time of day "HH:MM" (24-hour)' });
 
+/**
+ * A channel or user id of a product platform, in that platform's shape (src/chat/platforms.ts); the message
+ * shows the right form.
+ */
+const platformId = (kind: 'channel' | 'user') =>
+  z
+    .string({
+      error: `a ${kind} id such as "${kind === 'channel' ? 'slack:T0123ABCD:C0456EFGH' : 'slack:T0123ABCD:@U0456EFGH'}"`,
+    })
+    .trim()
+    .superRefine((id, context) => {
+      const problem = idProblem(id, kind);
+      if (problem) context.addIssue({ code: 'custom', message: problem, input: id });
+    });
+
 /** A chat channel the bot follows from its first start, as an opaque target id (see the README). */
 const seededChannel = z.object({
-  target: z
-    .string({ error: 'a target id such as "slack:T0123:C0456" or "discord:123:456"' })
-    .regex(new RegExp(`^(${PLATFORM_NAMES.join('|')}):\\S+$`), {
-      error: 'a target id such as "slack:T0123:C0456" or "discord:123:456"',
-    }),
+  target: platformId('channel'),
   keywords: keywordList.optional(),
   exclude_keywords: keywordList.optional(),
   categories: z.array(category, { error: 'a list of arXiv categories' }).min(1).optional(),
@@ -187,9 +198,7 @@ export const configSchema = z.object({
    * User ids allowed to change channel settings (`slack:T1:@U2`, `discord:@123`). Empty: whoever the
    * platform lets manage the channel.
    */
-  admins: z
-    .array(text('a user id such as "slack:T0123:@U0456"'), { error: 'a list of user ids' })
-    .default([]),
+  admins: z.array(platformId('user'), { error: 'a list of user ids' }).default([]),
   /** Days of papers kept in the local index for search and catch-up. */
   index_days: wholeNumber(1, 90).default(30),
   http: http.prefault({}),
@@ -202,9 +211,6 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-
-/** Top-level keys the schema knows; anything else in a config file is reported as a warning. */
-export const KNOWN_KEYS: readonly string[] = Object.keys(configSchema.shape);
 
 /**
  * Environment variables that override config.json. Same message convention as above.

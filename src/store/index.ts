@@ -39,6 +39,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
  * does not pay the fifth of a second they take to load.
  */
 async function openBackend(url: string, cwd: string, logger: Logger): Promise<StoreBackend> {
+  const problem = storeUrlProblem(url);
+  if (problem) throw new UserError('CONFIG_INVALID', problem);
   const [, scheme = '', rest = ''] = SCHEME.exec(url) ?? [];
   switch (scheme.toLowerCase()) {
     case 'sqlite':
@@ -50,10 +52,34 @@ async function openBackend(url: string, cwd: string, logger: Logger): Promise<St
     case 'postgresql':
       return (await import('./postgres.ts')).openPostgresBackend(url, { logger });
     default:
-      throw new UserError(
-        'CONFIG_INVALID',
-        `store.url (STORE_URL) "${redactUrl(url)}" is not a supported store URL. Use ${SUPPORTED}.`,
-      );
+      throw new Error(`storeUrlProblem let through "${redactUrl(url)}"`);
+  }
+}
+
+/**
+ * What is wrong with a store URL, as a sentence for the person who wrote it, or null when its form is one
+ * openStore supports (whether the server answers is another matter). Config load checks this, so
+ * check-config refuses what start would.
+ */
+export function storeUrlProblem(url: string): string | null {
+  const [, scheme = '', rest = ''] = SCHEME.exec(url.trim()) ?? [];
+  switch (scheme.toLowerCase()) {
+    case 'sqlite':
+      return rest === '' ? `store.url (STORE_URL) "sqlite://" needs a file path: use ${SUPPORTED}.` : null;
+    case 'redis':
+    case 'rediss': {
+      const parsed = URL.canParse(url.trim()) ? new URL(url.trim()) : null;
+      return parsed && /^\/?(\d+)?$/.test(parsed.pathname)
+        ? null
+        : `store.url (STORE_URL) ${redactUrl(url)} is not a usable Redis URL. Use redis://[user:password@]host[:port][/database] (a database number) or rediss:// for TLS.`;
+    }
+    case 'postgres':
+    case 'postgresql':
+      return URL.canParse(url.trim())
+        ? null
+        : `store.url (STORE_URL) ${redactUrl(url)} is not a usable Postgres URL. Use postgres://user:password@host[:port]/database (postgresql:// works too).`;
+    default:
+      return `store.url (STORE_URL) "${redactUrl(url)}" is not a supported store URL. Use ${SUPPORTED}.`;
   }
 }
 
@@ -70,11 +96,5 @@ function sqliteBackend(description: string, path: string, logger: Logger): Store
 /** The file named after sqlite://, relative to `cwd` unless absolute, or the in-memory database. */
 function sqlitePath(rest: string, cwd: string): string {
   if (rest === MEMORY_PATH) return MEMORY_PATH;
-  if (rest === '') {
-    throw new UserError(
-      'CONFIG_INVALID',
-      `store.url (STORE_URL) "sqlite://" needs a file path: use ${SUPPORTED}.`,
-    );
-  }
   return resolve(cwd, rest);
 }

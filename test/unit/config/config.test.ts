@@ -27,7 +27,8 @@ function loadError(options: Parameters<typeof loadConfig>[0]): UserError {
 
 describe('config', () => {
   it('accepts the classic script config unchanged and fills the new keys with defaults', () => {
-    const { config, warnings } = loadConfig({ path: join(fixtures, 'classic.json'), env: {} });
+    // Its prompt.txt is beside it, as the classic script's was.
+    const { config, warnings } = loadConfig({ path: join(fixtures, 'classic.json'), cwd: fixtures, env: {} });
     expect(warnings).toEqual([]);
     expect(config.categories).toEqual(['cs.AI', 'cs.CL', 'cs.DC', 'cs.LG']);
     expect(config.ai_summary).toMatchObject({
@@ -114,12 +115,13 @@ describe('config', () => {
     );
   });
 
-  it('reports invalid JSON with the file and what the parser tripped on', () => {
+  it('reports invalid JSON with the file, the line and column, and what is wrong there', () => {
     const path = writeConfig('{ "categories": ["cs.AI",] }');
     const error = loadError({ path, env: {} });
     expect(error.code).toBe('CONFIG_INVALID');
-    expect(error.userMessage).toContain(`${path} is not valid JSON`);
-    expect(error.userMessage).toContain("Unexpected token ']'");
+    expect(error.userMessage).toContain(
+      `${path} is not valid JSON: line 1, column 25: a trailing comma before "]": JSON allows none, remove it`,
+    );
   });
 
   it('fails on a missing explicit file but falls back to defaults when ./config.json is absent', () => {
