@@ -1,4 +1,4 @@
-import type { UserError } from '../../errors.ts';
+import { UserError } from '../../errors.ts';
 import {
   categoriesCommand,
   helpCommand,
@@ -13,14 +13,17 @@ import type { Command, CommandKind, Scope, ScopedKind } from './command.ts';
 import { meChoices, meError, usageError, usageOf } from './help.ts';
 import { cleanText, clip, refuseOverlong, stripCommandPrefix } from './input.ts';
 import { parseSchedule } from './schedule.ts';
-import { isCommandKind, isScopedKind } from './table.ts';
+import { COMMAND_NAMES, isCommandKind, isScopedKind, SCOPED_KINDS } from './table.ts';
+import { mistypedName } from './typos.ts';
 
 /*
  * The /arxiv grammar (DESIGN.md, "The /arxiv command"): `/arxiv <subcommand> <arguments>`, where anything
  * that does not start with a subcommand name is a search. Subcommand names are those of the command table
  * (table.ts), case-insensitive (full-width letters read as ASCII); a bot mention and a leading `/arxiv` or
- * `arxiv` are dropped; empty text is `help`. Input cleaning is in input.ts; the text is cut into arguments
- * here, and build.ts turns them into a Command, as it does for typed commands (options.ts).
+ * `arxiv` are dropped; empty text is `help`. A first word that is a slip of a subcommand name (`subscibe`,
+ * `lsit`; the rule is in typos.ts) is answered with "did you mean" rather than searched for. Input cleaning is
+ * in input.ts; the text is cut into arguments here, and build.ts turns them into a Command, as it does for
+ * typed commands (options.ts).
  */
 
 /** Splits off the first word: `subscribe LLM, agents` -> [`subscribe`, `LLM, agents`]. */
@@ -32,6 +35,15 @@ function firstWord(text: string): [string, string] {
 /** For text that starts with a command name but was probably meant as a search. */
 function searchHint(text: string): string {
   return ` To search arXiv for these words, type /arxiv search ${clip(text)}`;
+}
+
+/** For a first word taken for a slip of a subcommand name: the command meant, and how to search anyway. */
+function didYouMean(meant: string, rest: string, typed: string): UserError {
+  const command = rest === '' ? meant : `${meant} ${clip(rest)}`;
+  return new UserError(
+    'USAGE',
+    `Did you mean \`/arxiv ${command}\`? To search arXiv for these words, type /arxiv search ${clip(typed)}.`,
+  );
 }
 
 function noArguments(kind: CommandKind, scope: Scope, rest: string): UserError {
@@ -89,6 +101,8 @@ function parseMe(rest: string): Command {
   const [word, args] = firstWord(rest);
   const kind = keyword(word);
   if (isScopedKind(kind)) return parseScoped(kind, args, 'user');
+  const meant = mistypedName(kind, SCOPED_KINDS);
+  if (meant) throw didYouMean(`me ${meant}`, args, `me ${rest}`);
   throw meError(
     word === ''
       ? 'Say what to do with your own digest.'
@@ -110,5 +124,7 @@ export function parseCommand(text: string): Command {
   const name = keyword(word);
   if (name === 'me') return parseMe(rest);
   if (isCommandKind(name)) return parseSubcommand(name, rest);
+  const meant = mistypedName(name, COMMAND_NAMES);
+  if (meant) throw didYouMean(meant, rest, body);
   return searchCommand(body);
 }
