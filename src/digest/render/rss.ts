@@ -33,7 +33,10 @@ export interface RssChannel {
 }
 
 export interface RssOptions {
-  /** Characters of each abstract, cut at a word boundary; whole by default. */
+  /**
+   * Characters of each abstract, cut at a word boundary; whole by default; 0 leaves it out. A summary cut
+   * from the abstract (no model answered) is shown only when the abstract is not, so it is never shown twice.
+   */
   abstractLength?: number;
   /** Authors listed before "et al."; default AUTHORS_SHOWN.feed (20). */
   maxAuthors?: number;
@@ -142,16 +145,17 @@ function describe(ranked: RankedPaper, options: RssOptions): string {
     ...(paper.announceType ? [`<strong>Announce type:</strong> ${paper.announceType}`] : []),
     `<strong>arXiv:</strong> ${escapeHtml(versionedId(paper))}`,
   ];
-  const abstract = cutAtWord(
-    paperAbstract(paper.abstract),
-    options.abstractLength ?? Number.POSITIVE_INFINITY,
-  );
+  const abstract = paperAbstract(paper.abstract);
+  const abstractLength = options.abstractLength ?? Number.POSITIVE_INFINITY;
+  const showAbstract = abstract !== '' && abstractLength > 0;
   const parts = [
     `<p><strong>Authors:</strong> ${escapeHtml(authorLine(paper.authors, { max: options.maxAuthors ?? AUTHORS_SHOWN.feed }))}</p>`,
     `<p>${facts.join(' · ')}</p>`,
-    `<p>${escapeHtml(abstract)}</p>`,
   ];
-  if (ranked.summary) parts.push(...summaryHtml(ranked.summary));
+  if (showAbstract) parts.push(`<p>${escapeHtml(cutAtWord(abstract, abstractLength))}</p>`);
+  // An extractive summary is the abstract's own sentences: beside the abstract it would show it twice.
+  const summary = ranked.summary;
+  if (summary && !(showAbstract && summary.source === 'extractive')) parts.push(...summaryHtml(summary));
   return parts.join('\n');
 }
 

@@ -4,6 +4,7 @@ import type { Paper } from '../../../src/arxiv/paper.ts';
 import type { Digest } from '../../../src/digest/digest.ts';
 import { escapeXml } from '../../../src/digest/render/escape.ts';
 import { type RssChannel, renderRss } from '../../../src/digest/render/rss.ts';
+import { extractiveSummary } from '../../../src/summarize/extractive.ts';
 import { hostileDigest, TEX_SHOWN, texDigest } from './digests.ts';
 
 const channel: RssChannel = {
@@ -251,5 +252,29 @@ describe('renderRss: what the W3C feed validator checks', () => {
 
   it('declares the Atom namespace it uses for the self link', () => {
     expect(xml).toContain('xmlns:atom="http://www.w3.org/2005/Atom"');
+  });
+});
+
+describe('renderRss: each abstract once', () => {
+  const digest = texDigest();
+  const ranked = digest.papers[0];
+  if (!ranked) throw new Error('no paper');
+  const extract = extractiveSummary({
+    paperId: ranked.paper.id,
+    version: ranked.paper.version,
+    abstract: ranked.paper.abstract,
+    language: 'en',
+  });
+  const withExtract = { ...digest, papers: [{ ...ranked, summary: extract }] };
+
+  it('leaves out a summary cut from the abstract where the abstract is shown', () => {
+    const [item] = parseFeed(renderRss([withExtract], channel)).rss.channel.item ?? [];
+    expect(item?.description).not.toContain('Summary (from the abstract)');
+    expect(item?.description.split('We study Schrödinger operators')).toHaveLength(2);
+  });
+
+  it('shows it when the abstract is not', () => {
+    const [item] = parseFeed(renderRss([withExtract], channel, { abstractLength: 0 })).rss.channel.item ?? [];
+    expect(item?.description).toContain('<h4>Summary (from the abstract)</h4>');
   });
 });
