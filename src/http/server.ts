@@ -1,6 +1,7 @@
 /**
  * The bot's one HTTP server (node:http): /healthz, /metrics, private RSS feeds at /feeds/<token>.xml, the
- * public archive page at /digests, and mounted listeners such as Slack's /slack/events.
+ * public archive page at /digests, the classic RSS service's /rss and /rss/<category> when config rss.public
+ * is true (classic-feed.ts), and mounted listeners such as Slack's /slack/events.
  *
  * Rules that hold for every route:
  * - A GET changes nothing. GET routes also answer HEAD; any other method gets 405 with `Allow`. Mounted
@@ -22,6 +23,7 @@ import type { FeedTokenRepository } from '../store/repositories/feeds.ts';
 import type { SubscriptionRepository } from '../store/repositories/subscriptions.ts';
 import { withTimeout } from '../timeout.ts';
 import { ARCHIVE_CSP, loadArchive, renderArchivePage } from './archive.ts';
+import { type ClassicFeedOptions, classicFeeds } from './classic-feed.ts';
 import { feedReply } from './feed.ts';
 import type { HealthReport } from './health.ts';
 import {
@@ -59,6 +61,11 @@ export interface HttpServerOptions {
   feedDigests?: number;
   /** Digests per channel on the archive page. Default 7. */
   archiveDigests?: number;
+  /**
+   * The classic RSS service's `/rss` and `/rss/<category>` (classicFeedOptions, from config rss.public);
+   * null or absent: those paths are unknown ones.
+   */
+  classicFeeds?: ClassicFeedOptions | null;
 }
 
 export interface HttpServer {
@@ -70,6 +77,7 @@ export interface HttpServer {
 
 const GET = ['GET', 'HEAD'] as const;
 const FEED_PATH = /^\/feeds\/([^/]+)\.xml$/;
+const CLASSIC_FEED_PATH = /^\/rss(?:\/([^/]+))?$/;
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
 /** A request's route: the name it is logged under and how it is answered. */
@@ -100,6 +108,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       new Date(),
     ),
   );
+
+  const classic = options.classicFeeds
+    ? classicFeeds({
+        options: options.classicFeeds,
+        subscriptions: options.subscriptions,
+        deliveries: options.deliveries,
+        publicUrl: () => publicUrl,
+      })
+    : null;
 
   const routes: Record<string, Route> = {
     '/healthz': {
@@ -161,6 +178,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
             publicUrl,
             limit: options.feedDigests ?? 30,
           })) ?? notFound(),
+      };
+    }
+    const classicPath = classic ? CLASSIC_FEED_PATH.exec(path) : null;
+    if (classic && classicPath) {
+      const category = classicPath[1] ?? null;
+      return {
+        name: category === null ? 'rss' : 'rss category',
+        methods: GET,
+        handle: async (request) => (await classic.reply(request, category)) ?? notFound(),
       };
     }
     const mounted = mounts.get(path);

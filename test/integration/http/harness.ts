@@ -40,7 +40,12 @@ export interface HttpWorld {
  * with a subscription for TEST_CHANNEL, its repositories and health, Prometheus metrics, and the HTTP server
  * on 127.0.0.1 with a free port. arXiv is the fake serving the project's small listing fixture.
  */
-export async function startWorld(dir: string, server: Partial<HttpServerOptions> = {}): Promise<HttpWorld> {
+export async function startWorld(
+  dir: string,
+  server: Partial<HttpServerOptions> = {},
+  /** Options that need the world's store, config or logger (the classic feeds' paper index, say). */
+  more?: (parts: { store: Store; config: Config; logger: Logger }) => Partial<HttpServerOptions>,
+): Promise<HttpWorld> {
   const arxiv = await startFakeArxiv({ recordings: false });
   arxiv.setListing(readFileSync(resolve(import.meta.dirname, '../../fixtures/arxiv/listing.rss.xml')));
   const config = botTestConfig(arxiv);
@@ -72,6 +77,7 @@ export async function startWorld(dir: string, server: Partial<HttpServerOptions>
     subscriptions: bot.subscriptions,
     archiveCacheMs: 0,
     ...server,
+    ...more?.({ store, config, logger }),
   });
   return {
     arxiv,
