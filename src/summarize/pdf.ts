@@ -6,6 +6,11 @@ import { classifyHeading, type FullText, type Section, type SectionKind } from '
  * heading lines: "I. INTRODUCTION" (APS/IEEE), "1 Introduction" or "1. Introduction" (numbered in sequence),
  * and bare "Abstract", "References", "Acknowledgments", "Appendix A: ..." lines. Physics journals print the
  * reference list without a heading; a run of numbered entries "1 A. Author, ... (2010)." is found instead.
+ * They print the abstract without one too, on the title page after the authors, their addresses and the date
+ * line: that paragraph is found and made the abstract (splitTitlePage), so that what stands for the paper when
+ * no model reads it (the extractive summary) is its abstract, not its title and affiliations.
+ *
+ * PDF.js gives some accents as spacing marks before their letter ("Teˇsanovi´c"); they are put back on it.
  */
 
 const KEYWORD_HEADING =
@@ -33,7 +38,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<FullText> {
 function pageLines(page: string): string[] {
   const lines = page
     .split('\n')
-    .map((line) => line.trim())
+    .map((line) => placeAccents(line.trim()))
     .filter(Boolean);
   if (lines.length > 0 && PAGE_NUMBER.test(lines[0] ?? '')) lines.shift();
   if (lines.length > 0 && PAGE_NUMBER.test(lines.at(-1) ?? '')) lines.pop();
@@ -66,7 +71,9 @@ export function sectionsOf(lines: readonly string[]): Section[] {
     raw.push({ heading: found.heading, kind, lines: found.rest === null ? [] : [found.rest] });
     i += found.consumed - 1;
   }
-  return raw.flatMap(splitUnheadedReferences).flatMap((s) => {
+  const [front, ...rest] = raw as [RawSection, ...RawSection[]];
+  const sections = raw.some((s) => s.kind === 'abstract') ? raw : [...splitTitlePage(front), ...rest];
+  return sections.flatMap(splitUnheadedReferences).flatMap((s) => {
     const text = joinLines(s.lines);
     return text ? [{ heading: s.heading, kind: s.kind, text }] : [];
   });
@@ -181,4 +188,79 @@ function joinLines(lines: readonly string[]): string {
     else text = text ? `${text} ${line}` : line;
   }
   return text.trim();
+}
+
+/** Spacing accents as PDF.js gives them, and the combining mark each stands for. */
+const SPACING_ACCENTS: Readonly<Record<string, string>> = {
+  '\u00b4': '\u0301', // ´ acute
+  '\u0060': '\u0300', // ` grave
+  '\u02c6': '\u0302', // ˆ circumflex
+  '\u00a8': '\u0308', // ¨ diaeresis
+  '\u02dc': '\u0303', // ˜ tilde
+  '\u00af': '\u0304', // ¯ macron
+  '\u02d8': '\u0306', // ˘ breve
+  '\u02d9': '\u0307', // ˙ dot above
+  '\u02da': '\u030a', // ˚ ring
+  '\u02dd': '\u030b', // ˝ double acute
+  '\u02c7': '\u030c', // ˇ caron
+  '\u00b8': '\u0327', // ¸ cedilla
+  '\u02db': '\u0328', // ˛ ogonek
+};
+const SPACING_ACCENT =
+  /([\u00b4\u0060\u02c6\u00a8\u02dc\u00af\u02d8\u02d9\u02da\u02dd\u02c7\u00b8\u02db])(\p{L})/gu;
+
+/**
+ * "Teˇsanovi´c" as "Tešanović": a spacing accent before a letter goes on the letter, where Unicode has the
+ * accented letter (so a stray backtick or acute before a letter that takes no such accent stays as it is).
+ */
+export function placeAccents(line: string): string {
+  return line.replace(SPACING_ACCENT, (pair, accent: string, letter: string) => {
+    const composed = `${letter}${SPACING_ACCENTS[accent]}`.normalize('NFC');
+    return [...composed].length === 1 ? composed : pair;
+  });
+}
+
+/** A REVTeX-style date line, the last line of a title page before its abstract: "(Dated: April 3, 2012)". */
+const DATE_LINE = /^\(?\s*(dated|received|revised|accepted|published|submitted)\b/i;
+/** Lines that follow an abstract on a title page and are not part of it. */
+const AFTER_ABSTRACT =
+  /^(pacs( numbers)?|keywords?|key words|index terms|msc|mathematics subject classification|doi|arxiv:)\b/i;
+/** An abstract found on a title page without a heading is at least this long. */
+const MIN_ABSTRACT = 100;
+
+/**
+ * The title page (the lines before the first heading) of a paper that prints its abstract without a heading:
+ * the title, authors, addresses and date as front matter, then the abstract, then what follows it there
+ * (PACS numbers, keywords) as front matter again. The abstract is what follows a date line (REVTeX), else
+ * the run of prose lines that ends the page. A title page without such a paragraph stays as it is.
+ */
+function splitTitlePage(front: RawSection): RawSection[] {
+  const { lines } = front;
+  let end = lines.length;
+  while (end > 0 && AFTER_ABSTRACT.test(lines[end - 1] ?? '')) end--;
+  const dated = lines.slice(0, end).findLastIndex((line) => DATE_LINE.test(line));
+  let start = dated >= 0 ? dated + 1 : end;
+  if (dated < 0) {
+    while (start > 0 && isProse(lines[start - 1] ?? '', start === end)) start--;
+    if (end - start < 2) start = end;
+  }
+  const abstract = lines.slice(start, end);
+  if (abstract.join(' ').length < MIN_ABSTRACT) return [front];
+  return [
+    { heading: null, kind: 'front', lines: lines.slice(0, start) },
+    { heading: null, kind: 'abstract', lines: abstract },
+    { heading: null, kind: 'front', lines: lines.slice(end) },
+  ];
+}
+
+/**
+ * A line of running text rather than a title, a name or an address: no email, not an address line starting
+ * with its affiliation mark, and mostly words in lower case. The last line of a paragraph may be a short one.
+ */
+function isProse(line: string, last: boolean): boolean {
+  if (line.includes('@') || /^[\d*†‡§]+\s*\p{Lu}/u.test(line)) return false;
+  const words = line.split(/\s+/).filter((word) => /^\p{L}/u.test(word));
+  const lower = words.filter((word) => /^\p{Ll}/u.test(word)).length;
+  if (last && words.length < 4) return /^\p{Ll}/u.test(line) && /[.!?]$/.test(line);
+  return words.length >= 4 && lower * 2 >= words.length;
 }
