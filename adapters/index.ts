@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ChatAdapter, TargetId } from '../src/chat/types.ts';
 import type { ChatSettings } from '../src/config/load.ts';
 import type { Logger } from '../src/log.ts';
+import type { Store } from '../src/store/store.ts';
 import { DiscordAdapter } from './discord/discord-adapter.ts';
 import { ShellAdapter } from './shell/shell-adapter.ts';
 import { SlackAdapter } from './slack/slack-adapter.ts';
@@ -21,6 +22,8 @@ export interface AdapterContext {
   terminal: { input: NodeJS.ReadStream; output: NodeJS.WriteStream; interactive: boolean };
   /** Where the bot writes its files (digests, the shell's post journal). */
   outputDir: string;
+  /** The bot's store, shared by replicas (Slack remembers signed requests there to refuse replays). */
+  store?: Store | undefined;
 }
 
 /** What is known of the host before anything is built. */
@@ -54,9 +57,9 @@ const slack: PlatformEntry = {
     (slack.appToken
       ? 'SLACK_BOT_TOKEN found; Socket Mode (SLACK_APP_TOKEN found)'
       : 'SLACK_BOT_TOKEN found; HTTP mode at /slack/events (SLACK_SIGNING_SECRET found)'),
-  build: ({ slack }, { logger }) => {
+  build: ({ slack }, { logger, store }) => {
     if (!slack) throw new Error('the Slack adapter was built without its settings');
-    const adapter = new SlackAdapter({ ...slack, logger: logger.child({ module: 'slack' }) });
+    const adapter = new SlackAdapter({ ...slack, store, logger: logger.child({ module: 'slack' }) });
     return { adapter, seedTargets: [], ended: null };
   },
 };

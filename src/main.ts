@@ -78,6 +78,7 @@ export async function main(options: MainOptions): Promise<number> {
       logger,
       terminal: { input: stdin, output: stdout, interactive },
       outputDir,
+      store,
     });
     const adapters = built.map(({ adapter }) => adapter);
 

@@ -3,7 +3,9 @@
  * needs no public URL. Without one it runs in HTTP mode: `requestListener` is a Node request listener (Bolt's
  * HTTPReceiver, which checks every request's signature with SLACK_SIGNING_SECRET and refuses timestamps older
  * than 5 minutes) that the project's HTTP server mounts at `/slack/events` for commands, events and
- * interactivity. `connect()` first calls `auth.test`, which tells the workspace and bot user (shown in
+ * interactivity. Before Bolt sees a request, signed-requests.ts refuses with 401 a timestamp more than five
+ * minutes ahead as well, and a signed request already taken (a replay, remembered in the store when there
+ * is one, so across replicas). `connect()` first calls `auth.test`, which tells the workspace and bot user (shown in
  * health); a missing or rejected token stops start-up with a UserError naming the variable.
  *
  * The receiver hands every request or envelope to the Bolt App it was built with; the listeners are
@@ -18,6 +20,7 @@ import { withTimeout } from '../../src/timeout.ts';
 import { type SlackClientSettings, webClient, webClientOptions } from './client.ts';
 import { appTokenFailure, botTokenFailure } from './errors.ts';
 import { boltLogger } from './logger.ts';
+import { checkSignedRequest, type ReplayGuard } from './signed-requests.ts';
 
 /** The workspace and bot user, as auth.test tells them. */
 export interface Identity {
@@ -38,6 +41,8 @@ export function botNameOf(identity: Identity | null): string {
 
 /** The path of Slack's HTTP endpoint on the bot's server, in HTTP mode. */
 export const EVENTS_PATH = '/slack/events';
+/** The largest request body taken in HTTP mode (Bolt's own limit). */
+const BODY_LIMIT = 4 * 1024 * 1024;
 
 export interface SlackConnectionOptions {
   /** The Web API settings, bot token included. */
@@ -53,6 +58,8 @@ export interface SlackConnectionOptions {
   serverPingTimeoutMs: number | undefined;
   /** Whether the adapter takes events now: HTTP requests get 503 otherwise. */
   running: () => boolean;
+  /** Signed requests already taken, in HTTP mode: one seen again is a replay. */
+  replays: ReplayGuard;
 }
 
 export class SlackConnection {
@@ -72,6 +79,7 @@ export class SlackConnection {
   readonly #clientPingTimeoutMs: number | undefined;
   readonly #serverPingTimeoutMs: number | undefined;
   readonly #running: () => boolean;
+  readonly #replays: ReplayGuard;
 
   #identity: Identity | null = null;
   #http: HTTPReceiver | null = null;
@@ -89,6 +97,7 @@ export class SlackConnection {
     this.#clientPingTimeoutMs = options.clientPingTimeoutMs;
     this.#serverPingTimeoutMs = options.serverPingTimeoutMs;
     this.#running = options.running;
+    this.#replays = options.replays;
     checkCredentials(options.client.botToken, options.appToken, options.signingSecret);
     this.mode = options.appToken ? 'socket' : 'http';
     this.requestListener = (request, response) => this.#onHttpRequest(request, response);
@@ -228,14 +237,92 @@ export class SlackConnection {
       response.writeHead(503, { 'Retry-After': '5' }).end();
       return;
     }
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (request.method !== 'POST' || path !== EVENTS_PATH) {
+      this.#toBolt(this.#http, request, response);
+      return;
+    }
+    const receiver = this.#http;
+    this.#checkThenHandle(receiver, request, response).catch((error: unknown) => {
+      this.#logger.error({ err: error }, 'a Slack request failed before Bolt took it');
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  }
+
+  /** The checks of signed-requests.ts, then Bolt (which reads the body already read, and checks it again). */
+  async #checkThenHandle(
+    receiver: HTTPReceiver,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    const body = await readBody(request, BODY_LIMIT);
+    if (body === null) {
+      this.#logger.warn({ limit: BODY_LIMIT }, 'refused a Slack request: its body is too large');
+      response.writeHead(413, { Connection: 'close' }).end();
+      return;
+    }
+    const check = checkSignedRequest(request.headers, body, this.#signingSecret ?? '', Date.now());
+    if (check.kind === 'refused') {
+      this.#logger.warn({ reason: check.reason }, `refused a Slack request with ${check.reason}`);
+      response.writeHead(401).end();
+      return;
+    }
+    if (check.kind === 'signed') {
+      let first: boolean;
+      try {
+        first = await this.#replays.firstSeen(check.id, check.rememberMs);
+      } catch (error) {
+        // Not known to be new, so not taken; Slack retries an event, and a person runs the command again.
+        this.#logger.error(
+          { err: error },
+          'could not check a Slack request for a replay; refused it for now',
+        );
+        response.writeHead(503, { 'Retry-After': '5' }).end();
+        return;
+      }
+      if (!first) {
+        this.#logger.warn('refused a replayed Slack request');
+        response.writeHead(401).end();
+        return;
+      }
+    }
+    (request as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+    this.#toBolt(receiver, request, response);
+  }
+
+  #toBolt(receiver: HTTPReceiver, request: IncomingMessage, response: ServerResponse): void {
     try {
-      this.#http.requestListener(request, response);
+      receiver.requestListener(request, response);
     } catch (error) {
       // Bolt throws for a path or method it does not serve.
       this.#logger.debug({ err: error, url: request.url }, 'not a Slack events request');
       if (!response.headersSent) response.writeHead(404).end();
     }
   }
+}
+
+/** A request's body, or null when it is larger than `limit` bytes (the rest is read and dropped). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    request.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    request.on('error', reject);
+  });
 }
 
 /** The tokens' form, checked before any call: each mistake gets a UserError naming the variable. */

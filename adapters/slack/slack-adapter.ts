@@ -23,12 +23,15 @@ import type {
   UserId,
 } from '../../src/chat/types.ts';
 import { type Logger, silentLogger } from '../../src/log.ts';
+import { ReplayRepository } from '../../src/store/repositories/replays.ts';
+import type { Store } from '../../src/store/store.ts';
 import { AdapterLifecycle } from '../kit/lifecycle.ts';
 import { type SlackClientSettings, webClient } from './client.ts';
 import { botNameOf, EVENTS_PATH, SlackConnection } from './connection.ts';
 import { SlackConversations } from './conversations.ts';
 import { register } from './listeners.ts';
 import { SlackPoster } from './posting.ts';
+import { MemoryReplayGuard } from './signed-requests.ts';
 
 export { NotInChannelError } from './errors.ts';
 
@@ -42,6 +45,11 @@ export interface SlackAdapterOptions {
   /** SLACK_API_URL: the Web API base URL, e.g. a proxy or a test server. Default `https://slack.com/api/`. */
   apiUrl?: string | undefined;
   logger?: Logger | undefined;
+  /**
+   * The store, in HTTP mode: signed requests already taken are remembered there, so a replay is refused by
+   * every replica that shares it. Without it they are remembered in this process (a bounded memory).
+   */
+  store?: Store | undefined;
   /** The slash command the app defines (manifest.yml). Default `/arxiv`. */
   command?: string | undefined;
   /** The least time between two posts to one channel. Default 1,000 ms (Slack: about one per second). */
@@ -106,6 +114,7 @@ export class SlackAdapter implements ChatAdapter {
       clientPingTimeoutMs: options.clientPingTimeoutMs,
       serverPingTimeoutMs: options.serverPingTimeoutMs,
       running: () => this.#life.running,
+      replays: options.store ? new ReplayRepository(options.store) : new MemoryReplayGuard(),
     });
     const identity = () => this.#connection.identity;
     this.#conversations = new SlackConversations({
