@@ -30,7 +30,9 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'arxiv_digest_process_' });
+  // prom-client's default metrics are named process_* and nodejs_*; the prefix makes them
+  // arxiv_digest_process_cpu_seconds_total and arxiv_digest_nodejs_eventloop_lag_seconds, "process" once.
+  collectDefaultMetrics({ register: registry, prefix: 'arxiv_digest_' });
   const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
     new Counter<L>({ name: `arxiv_digest_${name}`, help, labelNames, registers: [registry] });
 

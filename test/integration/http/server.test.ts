@@ -134,7 +134,10 @@ describe('GET /metrics', () => {
     expect(lines).toContain('arxiv_digest_digests_delivered_total{platform="test"} 1');
     expect(lines).toContain('arxiv_digest_papers_delivered_total{platform="test"} 3');
     expect(lines).toContain('# TYPE arxiv_digest_command_seconds histogram');
-    expect(lines.some((line) => line.startsWith('arxiv_digest_process_'))).toBe(true);
+    // The process metrics say "process" once, as Prometheus's own clients name them.
+    expect(lines).toContain('# TYPE arxiv_digest_process_cpu_seconds_total counter');
+    expect(lines.filter((line) => line.includes('process_process'))).toEqual([]);
+    expect(lines.some((line) => line.startsWith('arxiv_digest_nodejs_eventloop_lag_seconds'))).toBe(true);
   });
 });
 
