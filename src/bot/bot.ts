@@ -116,7 +116,11 @@ export class Bot {
       logger,
       metrics: options.metrics,
       now: this.#now,
-      onDelivered: options.onDelivered,
+      // Every completed delivery counts for /healthz, on demand (/arxiv digest) as well as scheduled.
+      onDelivered: async (record) => {
+        this.#lastDigestAt = this.#now();
+        await options.onDelivered?.(record);
+      },
       ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     });
     this.#commands = {
@@ -247,7 +251,6 @@ export class Bot {
         limiter.run(async (): Promise<TargetOutcome> => {
           try {
             const outcome = await this.#delivery.deliver(subscription, listing);
-            if (outcome.status === 'delivered') this.#lastDigestAt = this.#now();
             return { target: subscription.target, outcome, error: null };
           } catch (error) {
             if (isUnreachable(subscription.target, error)) {

@@ -78,6 +78,14 @@ describe('GET /healthz', () => {
     expect(Date.parse(after.lastDigestAt)).not.toBeNaN();
   });
 
+  it('counts a digest posted on demand (/arxiv digest) as the last digest too', async () => {
+    await world.chat.command('/arxiv digest', { channel: TEST_CHANNEL });
+    expect(world.chat.postsTo(TEST_CHANNEL).length).toBeGreaterThan(1);
+    const health = JSON.parse((await request(url('/healthz'))).body) as { lastDigestAt: string | null };
+    expect(health.lastDigestAt).not.toBeNull();
+    expect(Date.parse(health.lastDigestAt ?? '')).not.toBeNaN();
+  });
+
   it('answers 503 when an adapter disconnects', async () => {
     await world.chat.stop();
     const answer = await request(url('/healthz'));
