@@ -304,9 +304,8 @@ describe('ArxivClient against the fake arXiv', () => {
   it('keeps user-typed syntax out of the query', async () => {
     const { fake, client } = await setup();
     await client.search('ti:x") OR (au:"y', { max: 1 });
-    expect(fake.requests[0]?.query.search_query).toBe(
-      'all:"ti" AND all:"x" AND all:"or" AND all:"au" AND all:"y"',
-    );
+    // The quotes pair into a phrase, `") OR (au:"` read as the words "or au": no syntax gets through.
+    expect(fake.requests[0]?.query.search_query).toBe('all:"ti" AND all:"x" AND all:"or au" AND all:"y"');
   });
 
   it('carries arXiv’s own message when the API rejects a query, without retrying', async () => {
