@@ -34,7 +34,12 @@ export function isDirectMessageChannel(channel: string): boolean {
   return channel.startsWith('D');
 }
 
+/** Whether `id` has the form of a Slack id (a team, channel or user). */
+export function isSlackId(id: unknown): id is string {
+  return typeof id === 'string' && SLACK_ID.test(id);
+}
+
 function checked(id: string): string {
-  if (!SLACK_ID.test(id)) throw new Error(`"${id}" is not a Slack id.`);
+  if (!isSlackId(id)) throw new Error(`"${id}" is not a Slack id.`);
   return id;
 }

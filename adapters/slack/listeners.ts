@@ -5,9 +5,11 @@
  *
  * - The slash command (`/arxiv`): acknowledged at once (Slack waits 3 seconds), then handed to the core;
  *   its answers go to the command's response_url. While the adapter is not running it answers that the bot
- *   is restarting.
+ *   is restarting. A command from another workspace than the bot's, or with a malformed workspace, channel
+ *   or user id, is answered with what is wrong (in the acknowledgement) and never reaches the core.
  * - Another command routed to this app (renamed in the app's settings) gets an answer, not a timeout.
- * - `reaction_added` on a message: the core gets the reaction with the message's thread looked up.
+ * - `reaction_added` on a message: the core gets the reaction with the message's thread looked up (not one
+ *   from another workspace).
  * - Bolt's own errors are logged.
  */
 import type { App, RespondArguments } from '@slack/bolt';
@@ -25,6 +27,7 @@ import { renderMessage } from './blocks.ts';
 import { answerFailure } from './errors.ts';
 import {
   commandOrigin,
+  commandProblem,
   type ReactionCallback,
   reactionOnMessage,
   type SlashCommandFields,
@@ -80,6 +83,21 @@ export async function slashCommand(
     await ack({ response_type: 'ephemeral', text: 'The bot is restarting; try again in a minute.' });
     return;
   }
+  const problem = commandProblem(command, context.team);
+  if (problem !== null) {
+    context.logger.warn(
+      {
+        problem,
+        team: command.team_id,
+        channel: command.channel_id,
+        user: command.user_id,
+        installedIn: context.team,
+      },
+      'refused a slash command',
+    );
+    await ack({ response_type: 'ephemeral', text: REFUSALS[problem] });
+    return;
+  }
   // Acknowledged before anything else, so Slack's 3 seconds hold whatever the command does next.
   await ack();
   const origin = commandOrigin(command);
@@ -93,6 +111,14 @@ export async function slashCommand(
     .onCommand(event)
     .catch((error: unknown) => commandFailed(context.logger, event, error));
 }
+
+/** What a person is told when their command cannot be taken. */
+const REFUSALS = {
+  'other-workspace':
+    'This bot is not installed in this Slack workspace, so it cannot answer commands here. Ask an admin to install the app in this workspace.',
+  malformed:
+    'This command came from Slack without a valid channel, user or workspace id, so I did nothing. Run it again from a channel or a direct message.',
+} as const;
 
 export async function otherCommand(
   context: ListenerContext,
@@ -108,6 +134,10 @@ export async function reactionAdded(context: ListenerContext, { body }: Reaction
   if (!context.running()) return;
   const reaction = reactionOnMessage(body as ReactionCallback, context.team);
   if (!reaction) return;
+  if (reaction.team !== context.team) {
+    context.logger.debug({ team: reaction.team }, 'ignored a reaction from another workspace');
+    return;
+  }
   try {
     const target = await context.conversations.targetOf(reaction.team, reaction.channel);
     const located = await context.conversations.locate(reaction.channel, reaction.ts).catch(() => null);

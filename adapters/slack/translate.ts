@@ -4,7 +4,7 @@
  * on the recorded payloads without a connection.
  */
 import type { TargetId, UserId } from '../../src/chat/types.ts';
-import { channelTarget, isDirectMessageChannel, userTarget } from './ids.ts';
+import { channelTarget, isDirectMessageChannel, isSlackId, userTarget } from './ids.ts';
 
 /** The fields of a slash command the adapter reads (Slack sends more). */
 export interface SlashCommandFields {
@@ -22,6 +22,23 @@ export interface CommandOrigin {
   channel: TargetId;
 }
 
+/**
+ * Why a slash command cannot be taken, or null when it can: it comes from a workspace other than the one
+ * the bot is installed in (the app may be installed in several, each with its own bot; this one answers
+ * its own workspace only), or its workspace, channel or user id is not a Slack id. Signed by Slack or not,
+ * such a command must not reach the core: its ids would name targets of another workspace, or none.
+ */
+export function commandProblem(
+  fields: SlashCommandFields,
+  installationTeam: string,
+): 'other-workspace' | 'malformed' | null {
+  if (!isSlackId(fields.team_id) || !isSlackId(fields.channel_id) || !isSlackId(fields.user_id)) {
+    return 'malformed';
+  }
+  return fields.team_id === installationTeam ? null : 'other-workspace';
+}
+
+/** The command's origin as the core's ids; `commandProblem` must have found nothing wrong with it. */
 export function commandOrigin(fields: SlashCommandFields): CommandOrigin {
   const user = userTarget(fields.team_id, fields.user_id);
   const channel = isDirectMessageChannel(fields.channel_id)
@@ -52,7 +69,8 @@ export interface ReactionOnMessage {
 
 /**
  * A reaction to a message, or null for a reaction to something else (a file, a file comment) or a payload
- * that lacks what is needed. `team` is the envelope's when it has one, else the installation's.
+ * that lacks what is needed or has malformed ids. `team` is the envelope's when it has one, else the
+ * installation's (the listener ignores a reaction from another workspace).
  */
 export function reactionOnMessage(
   callback: ReactionCallback,
@@ -63,5 +81,6 @@ export function reactionOnMessage(
   const { channel, ts } = event.item;
   if (!channel || !ts || !event.user || !event.reaction) return null;
   const team = callback.team_id || installationTeam;
+  if (!isSlackId(team) || !isSlackId(channel) || !isSlackId(event.user)) return null;
   return { team, user: userTarget(team, event.user), emoji: event.reaction, channel, ts };
 }

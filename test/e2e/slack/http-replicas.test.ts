@@ -172,4 +172,35 @@ describe('npm start in Slack HTTP mode, two replicas on one store', () => {
     await new Promise((wait) => setTimeout(wait, 300));
     expect(await storedQuery()).not.toContain('time travel');
   });
+
+  it('answers a command from a workspace the bot is not installed in with a clear error, storing nothing', async () => {
+    const [a] = replicas as [Replica];
+    const body = commandBody('subscribe "other workspace"', { team_id: 'T0OTHER01' });
+    const answer = await send(a, body, fake.sign(body));
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.answer)).toEqual({
+      response_type: 'ephemeral',
+      text: 'This bot is not installed in this Slack workspace, so it cannot answer commands here. Ask an admin to install the app in this workspace.',
+    });
+    await new Promise((wait) => setTimeout(wait, 300));
+    const all = await new SubscriptionRepository(store, silentLogger).all();
+    expect(all.map((subscription) => subscription.target)).not.toContain(
+      channelTarget('T0OTHER01', papers.id),
+    );
+    expect(JSON.stringify(all)).not.toContain('other workspace');
+  });
+
+  it('answers a command with a malformed channel id with a clear error, storing nothing', async () => {
+    const [a] = replicas as [Replica];
+    const body = commandBody('subscribe "malformed"', { channel_id: 'C0<!channel>' });
+    const answer = await send(a, body, fake.sign(body));
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.answer)).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('without a valid channel, user or workspace id'),
+    });
+    await new Promise((wait) => setTimeout(wait, 300));
+    const all = await new SubscriptionRepository(store, silentLogger).all();
+    expect(JSON.stringify(all)).not.toContain('malformed');
+  });
 });

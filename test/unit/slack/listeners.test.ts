@@ -51,11 +51,11 @@ function context(options: { running?: boolean; onCommand?: (event: CommandEvent)
 }
 
 /** Bolt's arguments of a slash command, with the acks and answers recorded. */
-function commandArgs(text: string, command = '/arxiv') {
+function commandArgs(text: string, command = '/arxiv', fields: Partial<CommandArgs['command']> = {}) {
   const acks: Array<RespondArguments | undefined> = [];
   const answers: RespondArguments[] = [];
   const args: CommandArgs = {
-    command: { team_id: 'T1', channel_id: 'C1', user_id: 'U1', command, text },
+    command: { team_id: 'T1', channel_id: 'C1', user_id: 'U1', command, text, ...fields },
     ack: async (response) => {
       acks.push(response);
     },
@@ -132,6 +132,45 @@ describe('the slash command listener', () => {
   });
 });
 
+describe('the slash command listener: commands it cannot take', () => {
+  it('refuses a command from a workspace the bot is not installed in, saying so, handing nothing over', async () => {
+    const { ctx, commands } = context();
+    const { args, acks, answers } = commandArgs('subscribe llm', '/arxiv', { team_id: 'T2' });
+    await slashCommand(ctx, args);
+    await settle();
+    expect(acks).toEqual([
+      {
+        response_type: 'ephemeral',
+        text: 'This bot is not installed in this Slack workspace, so it cannot answer commands here. Ask an admin to install the app in this workspace.',
+      },
+    ]);
+    expect(commands).toHaveLength(0);
+    expect(answers).toHaveLength(0);
+  });
+
+  it('answers a command whose channel, user or workspace id is malformed with a clear error', async () => {
+    for (const fields of [
+      { channel_id: 'C1<!channel>' },
+      { channel_id: '' },
+      { user_id: 'u1' },
+      { user_id: undefined as unknown as string },
+      { team_id: 'T1 ' },
+    ]) {
+      const { ctx, commands } = context();
+      const { args, acks } = commandArgs('subscribe llm', '/arxiv', fields);
+      await slashCommand(ctx, args);
+      await settle();
+      expect(acks).toEqual([
+        {
+          response_type: 'ephemeral',
+          text: 'This command came from Slack without a valid channel, user or workspace id, so I did nothing. Run it again from a channel or a direct message.',
+        },
+      ]);
+      expect(commands).toHaveLength(0);
+    }
+  });
+});
+
 describe('another command routed to the app', () => {
   it('is answered with the command the app does answer', async () => {
     const { ctx } = context();
@@ -178,6 +217,15 @@ describe('the reaction listener', () => {
     const { ctx, reactions } = context();
     await reactionAdded(ctx, { body: reactionBody('1700000000.000999') });
     expect(reactions[0]?.message).toEqual({ target: 'slack:T1:C1', id: '1700000000.000999' });
+  });
+
+  it('ignores a reaction from another workspace, and one with a malformed id', async () => {
+    const { ctx, reactions } = context();
+    await reactionAdded(ctx, { body: { ...reactionBody('1700000000.000100'), team_id: 'T2' } });
+    const malformed = reactionBody('1700000000.000100');
+    malformed.event.user = 'U2<!here>';
+    await reactionAdded(ctx, { body: malformed });
+    expect(reactions).toHaveLength(0);
   });
 
   it('ignores reactions to other things, and every reaction while the adapter is not running', async () => {
