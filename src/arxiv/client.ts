@@ -1,5 +1,13 @@
 import type { Config } from '../config/schema.ts';
-import { ExternalError, isAppError, UserError } from '../errors.ts';
+import {
+  ExternalError,
+  formatSeconds,
+  isAppError,
+  type NetworkFailure,
+  networkFailure,
+  UserError,
+  unreachableMessage,
+} from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { type ArxivFeed, type ListingFeed, parseFeed, type SearchFeed } from './feed.ts';
 import type { Paper } from './paper.ts';
@@ -80,7 +88,7 @@ const ATOM_ACCEPT = 'application/atom+xml, application/xml;q=0.9, */*;q=0.1';
 
 type Attempt =
   | { kind: 'response'; url: string; status: number; statusText: string; headers: Headers; body: Buffer }
-  | { kind: 'failure'; reason: string; cause: unknown };
+  | { kind: 'failure'; failure: NetworkFailure; cause: unknown };
 
 type Answer = Extract<Attempt, { kind: 'response' }>;
 
@@ -223,7 +231,7 @@ export class ArxivClient {
       if (attempt > this.#maxRetries) {
         throw new ExternalError(
           'ARXIV_HTTP',
-          `arXiv kept answering with empty pages although it reports ${feed.totalResults} results. Try again later.`,
+          `arXiv kept answering with empty pages although it reports ${feed.totalResults} results.`,
           { retryable: true, detail: `${attemptCount(attempt)} for ${url.href}` },
         );
       }
@@ -260,7 +268,8 @@ export class ArxivClient {
       if (outcome.kind === 'response' && !isRetryableStatus(outcome.status)) return outcome;
       if (attempt > this.#maxRetries) throw exhausted(outcome, attempt, url);
       const waitMs = this.#retryWait(outcome, attempt);
-      const problem = outcome.kind === 'failure' ? outcome.reason : `HTTP ${describeStatus(outcome)}`;
+      const problem =
+        outcome.kind === 'failure' ? describeFailure(outcome.failure) : `HTTP ${describeStatus(outcome)}`;
       this.#logger.warn({ url, attempt, waitMs, problem }, 'arXiv request failed; retrying');
       this.#gate.holdFor(waitMs);
     }
@@ -293,16 +302,18 @@ export class ArxivClient {
       this.#logger.debug({ url, attempt, status: response.status, bytes: body.length }, 'arXiv answered');
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      const reason = timeout.aborted
-        ? `no answer within ${formatSeconds(this.#timeoutMs)}`
-        : describeNetworkError(error);
-      outcome = { kind: 'failure', reason, cause: error };
+      const failure: NetworkFailure = timeout.aborted
+        ? { kind: 'timeout', reason: `no answer within ${formatSeconds(this.#timeoutMs)}`, code: null }
+        : networkFailure(error);
+      outcome = { kind: 'failure', failure, cause: error };
     }
     this.#onRequest?.({
       url,
       attempt,
       durationMs: performance.now() - started,
-      ...(outcome.kind === 'response' ? { status: outcome.status } : { error: outcome.reason }),
+      ...(outcome.kind === 'response'
+        ? { status: outcome.status }
+        : { error: describeFailure(outcome.failure) }),
     });
     return outcome;
   }
@@ -342,17 +353,21 @@ export function arxivClientOptions(config: Config['arxiv'], version: string): Ar
   };
 }
 
+/**
+ * The error after the last attempt, naming the real cause (a refused connection, a failed name lookup, a
+ * timeout, a status). No closing advice: whoever shows the message adds it (problemText in src/errors.ts).
+ */
 function exhausted(outcome: Attempt, attempts: number, url: string): ExternalError {
   if (outcome.kind === 'failure') {
     return new ExternalError(
       'ARXIV_UNREACHABLE',
-      `Could not reach arXiv (${outcome.reason}) after ${attemptCount(attempts)}. Check the network connection, or try again later.`,
-      { retryable: true, cause: outcome.cause, detail: url },
+      unreachableMessage('arXiv', new URL(url).host, outcome.failure, attempts),
+      { retryable: true, cause: outcome.cause, detail: `${describeFailure(outcome.failure)}: ${url}` },
     );
   }
   return new ExternalError(
     'ARXIV_HTTP',
-    `arXiv answered HTTP ${describeStatus(outcome)} after ${attemptCount(attempts)}; it is busy or down. Try again later.`,
+    `arXiv answered HTTP ${describeStatus(outcome)} (${attemptCount(attempts)}): it is busy or down.`,
     { retryable: true, detail: url },
   );
 }
@@ -365,16 +380,7 @@ function attemptCount(attempts: number): string {
   return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
 }
 
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`;
-}
-
-/** fetch reports "fetch failed"; the reason (ECONNRESET, ECONNREFUSED, ...) is in its cause. */
-function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${cause.message}` : cause.message;
-  }
-  return error instanceof Error ? error.message : String(error);
+/** A failed attempt for logs and metrics: `connection refused (ECONNREFUSED)`, `no answer within 30 s`. */
+function describeFailure(failure: NetworkFailure): string {
+  return failure.code ? `${failure.reason} (${failure.code})` : failure.reason;
 }

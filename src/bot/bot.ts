@@ -10,7 +10,7 @@ import type {
 } from '../chat/types.ts';
 import type { Config } from '../config/schema.ts';
 import type { Engine } from '../engine.ts';
-import { isAppError } from '../errors.ts';
+import { isAppError, problemText } from '../errors.ts';
 import { Limiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -304,20 +304,13 @@ export class Bot {
     }
   }
 
+  /** Answers a problem privately, in the words and with the closing advice of `problemText` (src/errors.ts). */
   async #answerProblem(event: CommandEvent, error: unknown): Promise<void> {
-    let message: string;
-    if (isAppError(error)) {
-      message =
-        error.kind === 'user'
-          ? error.userMessage
-          : `${error.userMessage} This is not your mistake; try again later.`;
-      if (error.kind === 'external')
-        this.#logger.warn({ err: error, text: event.text }, 'a command failed on a service');
-    } else {
-      message = 'Something went wrong on our side; it has been logged. Please try again.';
+    if (!isAppError(error))
       this.#logger.error({ err: error, text: event.text }, 'a command failed with a bug');
-    }
-    await event.respond(problemMessage(message), 'private').catch((reason: unknown) => {
+    else if (error.kind === 'external')
+      this.#logger.warn({ err: error, text: event.text }, 'a command failed on a service');
+    await event.respond(problemMessage(problemText(error)), 'private').catch((reason: unknown) => {
       this.#logger.warn({ err: reason }, 'could not answer a command');
     });
   }

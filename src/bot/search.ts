@@ -3,7 +3,14 @@ import { searchPieces } from '../arxiv/query.ts';
 import { ListingIndex } from '../digest/listing-index.ts';
 import type { KeywordQuery } from '../digest/query.ts';
 import type { Engine } from '../engine.ts';
-import { isAppError, UserError } from '../errors.ts';
+import {
+  closingAdvice,
+  ExternalError,
+  isAppError,
+  networkFailure,
+  UserError,
+  unreachableMessage,
+} from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ListingService } from './listing.ts';
 import type { SearchResult } from './render.ts';
@@ -51,7 +58,7 @@ const STOPWORDS = new Set([
  * `/arxiv search`: the live API and the local index of recent papers together. Both are ranked with the
  * digest's scoring over the query's words (and the whole query as a phrase), duplicates removed; papers the
  * API found that hold none of the words follow in arXiv's relevance order. When arXiv does not answer in
- * time, the local results come alone, with a note.
+ * time (or cannot be reached), the local results come alone, with a note naming the cause.
  */
 export class SearchService {
   readonly #engine: Engine;
@@ -71,19 +78,17 @@ export class SearchService {
 
     let remote: Paper[] = [];
     let note: string | null = null;
+    const apiTimeoutMs = options.apiTimeoutMs ?? 8000;
     try {
       const found = await this.#engine.client.search(text, {
         max: max * 2,
-        signal: AbortSignal.timeout(options.apiTimeoutMs ?? 8000),
+        signal: AbortSignal.timeout(apiTimeoutMs),
       });
       remote = found.papers;
     } catch (error) {
       if (isAppError(error) && error.kind === 'user') throw error;
       this.#logger.warn({ err: error, query: text }, 'arXiv search failed; answering from the local index');
-      note =
-        local.length > 0
-          ? 'arXiv did not answer in time: these are from the recent daily listings only.'
-          : 'arXiv did not answer in time, and the recent daily listings hold no match. Try again in a minute.';
+      note = this.#unanswered(error, apiTimeoutMs, local.length > 0);
     }
 
     const byId = new Map<string, Paper>();
@@ -99,6 +104,20 @@ export class SearchService {
       if (!shown.has(paper.id)) results.push({ paper, score: null, matchedTerms: [] });
     }
     return { results: results.slice(0, max), note };
+  }
+
+  /**
+   * The note on a search arXiv did not answer: the real cause (the client's words for a refused connection,
+   * a failed name lookup, its own timeout; or this search's time limit), then what the results are.
+   */
+  #unanswered(error: unknown, apiTimeoutMs: number, hasLocal: boolean): string {
+    const where = new URL(this.#engine.config.arxiv.api_url).host;
+    const cause = isAppError(error)
+      ? error.userMessage
+      : unreachableMessage('arXiv', where, networkFailure(error, apiTimeoutMs));
+    if (hasLocal) return `${cause} These results are from the recent daily listings only.`;
+    const retryable = !isAppError(error) || (error instanceof ExternalError && error.retryable);
+    return `${cause} The recent daily listings hold no match either. ${closingAdvice(cause, retryable, 'try again in a minute')}`;
   }
 }
 

@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../arxiv/retry.ts';
-import { ExternalError } from '../errors.ts';
+import {
+  ExternalError,
+  formatSeconds,
+  type NetworkFailure,
+  networkFailure,
+  unreachableMessage,
+} from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { estimateTokens } from './budget.ts';
 
@@ -131,7 +137,7 @@ export class ChatModel {
   }
 
   #failure(error: unknown, requests: number): Error {
-    const { model, baseUrl, apiKeyEnv } = this.#settings;
+    const { model, baseUrl, apiKeyEnv, requestTimeoutMs } = this.#settings;
     if (!(error instanceof APIError)) return error instanceof Error ? error : new Error(String(error));
     const status = error.status;
     const detail = `${status ?? 'no response'}: ${error.message}`;
@@ -165,10 +171,26 @@ export class ChatModel {
         },
       );
     }
+    if (status !== undefined) {
+      return new ExternalError(
+        'LLM_UNAVAILABLE',
+        `The summary model at ${baseUrl} answered HTTP ${status} (${requests} attempt${requests === 1 ? '' : 's'}): it is busy or down.`,
+        { detail, cause: error, retryable: true },
+      );
+    }
+    // No answer at all: why, from the connection error's cause (ECONNREFUSED, ENOTFOUND...), or the timeout.
+    const failure: NetworkFailure =
+      error instanceof APIConnectionTimeoutError
+        ? { kind: 'timeout', reason: `no answer within ${formatSeconds(requestTimeoutMs)}`, code: null }
+        : networkFailure(error);
     return new ExternalError(
       'LLM_UNAVAILABLE',
-      `The summary model at ${baseUrl} did not answer after ${requests} attempt${requests === 1 ? '' : 's'}.`,
-      { detail, cause: error, retryable: true },
+      unreachableMessage('the summary model', baseUrl, failure, requests),
+      {
+        detail: `${failure.code ?? failure.reason}: ${error.message}`,
+        cause: error,
+        retryable: true,
+      },
     );
   }
 }

@@ -237,7 +237,8 @@ describe('the bot on the memory adapter', () => {
     const shown = text(answers[0]?.message ?? { blocks: [], text: '' });
     expect(answers[0]?.visibility).toBe('private');
     expect(shown).toContain('Distributed Training Without Parameter Servers');
-    expect(shown).toContain('arXiv did not answer');
+    // arXiv is down, not slow: the note says so (item 5 of issue 10).
+    expect(shown).toMatch(/Cannot reach arXiv at \S+ \(connection refused; 1 attempt\)/);
     world.arxiv = await startFakeArxiv({ recordings: false });
   });
 
