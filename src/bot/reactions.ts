@@ -1,12 +1,13 @@
 import { findArxivId } from '../arxiv/paper.ts';
-import type { ReactionEvent } from '../chat/types.ts';
+import type { ChatAdapter, MessageRef, ReactionEvent } from '../chat/types.ts';
 import type { Engine } from '../engine.ts';
+import { problemText } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { MessageRepository } from '../store/repositories/messages.ts';
 import type { AdapterRegistry } from './adapters.ts';
-import { emojiMatches } from './emoji.ts';
+import { emojiMatches, emojiText } from './emoji.ts';
 import type { ListingService } from './listing.ts';
-import { summaryMessage } from './render.ts';
+import { summaryFailedMessage, summaryMessage } from './render.ts';
 
 export type ReactionOutcome =
   /** The summary was posted in the message's thread. */
@@ -30,6 +31,10 @@ export interface ReactionServices {
 /**
  * A reaction with the summary emoji on a paper the bot posted, or on any message holding an arXiv link,
  * posts that paper's summary in the message's thread, once per thread and paper however many react.
+ *
+ * When the summary cannot be made (arXiv down, the platform failing), the claim is given back so that a
+ * later reaction tries again, the thread is told why and what to do (once per thread and paper, however
+ * many reactions fail: `tellFailure`), and the error is thrown on for the log and the metrics.
  */
 export async function handleReaction(
   event: ReactionEvent,
@@ -72,6 +77,36 @@ export async function handleReaction(
   } catch (error) {
     // Give the claim back so that the next reaction tries again.
     await services.messages.releaseSummary(thread.target, thread.id, id.id);
+    await tellFailure(adapter, thread, id.id, error, services);
     throw error;
+  }
+}
+
+/**
+ * Tells the thread that the summary of `paperId` could not be made, why, and to react again later. Once
+ * per thread and paper: the notice carries an idempotency key, and a notice the platform already has there
+ * (from an earlier failed reaction, in this process or another) is not posted again. Never throws: a notice
+ * that cannot be posted (the platform failing too) is only logged.
+ */
+async function tellFailure(
+  adapter: ChatAdapter,
+  thread: MessageRef,
+  paperId: string,
+  error: unknown,
+  services: ReactionServices,
+): Promise<void> {
+  const idempotencyKey = `${thread.target}|${thread.id}|summary-failed|${paperId}`;
+  try {
+    if (await adapter.findPosted(thread.target, idempotencyKey, thread)) return;
+    const again = `react with ${emojiText(services.summaryEmoji)} again in a few minutes`;
+    await adapter.post(thread.target, summaryFailedMessage(paperId, problemText(error, again)), {
+      thread,
+      idempotencyKey,
+    });
+  } catch (reason) {
+    services.logger.warn(
+      { err: reason, paper: paperId, thread },
+      'could not tell a thread that its summary could not be made',
+    );
   }
 }

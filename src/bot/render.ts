@@ -26,6 +26,15 @@ export function problemMessage(message: string): OutboundMessage {
   return { text: message, blocks: [text({ text: message })] };
 }
 
+/**
+ * In a paper's thread, after a reaction whose summary could not be made: why (`problem`, with its closing
+ * advice), for the paper `id`.
+ */
+export function summaryFailedMessage(id: string, problem: string): OutboundMessage {
+  const message = `Could not make the summary of arXiv:${id}: ${problem}`;
+  return { text: message, blocks: [text({ text: message })] };
+}
+
 /** The root message of a daily digest; the papers follow as thread replies. */
 export function digestRootMessage(digest: Digest, emoji: string): OutboundMessage {
   const { date, papers, listed, categories, terms } = digestOverview(digest);
