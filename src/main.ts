@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildAdapters, planAdapters } from '../adapters/index.ts';
 import { Bot } from './bot/bot.ts';
@@ -198,6 +199,33 @@ async function fileDestination(path: string) {
   return pino.destination({ dest: path, sync: false });
 }
 
+export const START_USAGE = 'Usage: npm start [-- --config <file>]  (node src/main.ts [--config <file>])';
+
+/** The arguments of `npm start -- ...`: only --config <file> (or --config=<file>), and --help. */
+export function parseStartArgs(
+  argv: readonly string[],
+): { configPath: string | undefined; help: boolean } | { error: string } {
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: false,
+      strict: true,
+    });
+    return { configPath: values.config, help: values.help ?? false };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 if (import.meta.main) {
-  process.exitCode = await main({ env: process.env, cwd: process.cwd() });
+  const args = parseStartArgs(process.argv.slice(2));
+  if ('error' in args) {
+    process.stderr.write(`arxiv-digest: ${args.error}\n${START_USAGE}\n`);
+    process.exitCode = 2;
+  } else if (args.help) {
+    process.stdout.write(`${START_USAGE}\n`);
+  } else {
+    process.exitCode = await main({ configPath: args.configPath, env: process.env, cwd: process.cwd() });
+  }
 }
