@@ -11,6 +11,7 @@ import { parseFeed } from './arxiv/feed.ts';
 import { findArxivId, type Paper, versionedId } from './arxiv/paper.ts';
 import { canonicalCategory, closestCategories } from './arxiv/taxonomy.ts';
 import { AUTHORS_SHOWN, paperByline, SEPARATOR } from './chat/present.ts';
+import { loadDotEnv } from './config/dotenv.ts';
 import { type LoadedConfig, loadConfig } from './config/load.ts';
 import { parseKeywordQuery, queryFromConfig } from './digest/query.ts';
 import { renderJson } from './digest/render/json.ts';
@@ -440,11 +441,15 @@ function describeUsage(usage: UsageTotals, model: string, usesModel: boolean): s
 }
 
 if (import.meta.main) {
+  const cwd = process.cwd();
+  // .env of the working directory, as npm start reads it; the environment wins.
+  for (const warning of loadDotEnv(cwd, process.env))
+    process.stderr.write(`arxiv-digest: warning: ${warning}\n`);
   const code = await runCli(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    cwd: process.cwd(),
+    cwd,
   });
   process.exitCode = code;
 }

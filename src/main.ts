@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { buildAdapters, planAdapters } from '../adapters/index.ts';
 import { Bot } from './bot/bot.ts';
 import { writeDigestFiles } from './bot/digest-files.ts';
+import { loadDotEnv } from './config/dotenv.ts';
 import { type LoadedConfig, loadConfig } from './config/load.ts';
 import { digestFromJson } from './digest/render/json.ts';
 import { createEngine } from './engine.ts';
@@ -33,6 +34,8 @@ export interface MainOptions {
   /** The terminal, for the shell adapter; process.stdin/stdout by default. */
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
+  /** Said in the log with the config's warnings (those of reading .env, say). */
+  warnings?: readonly string[];
 }
 
 /** Shutdown must be over within this, whatever hangs. */
@@ -60,7 +63,7 @@ export async function main(options: MainOptions): Promise<number> {
   const logger = interactive
     ? createLogger({ level: config.log_level, destination: await fileDestination(logFile) })
     : createLogger({ level: config.log_level });
-  for (const warning of loaded.warnings) logger.warn(warning);
+  for (const warning of [...(options.warnings ?? []), ...loaded.warnings]) logger.warn(warning);
 
   let shutdown: ((reason: string) => Promise<void>) | null = null;
   try {
@@ -226,6 +229,8 @@ if (import.meta.main) {
   } else if (args.help) {
     process.stdout.write(`${START_USAGE}\n`);
   } else {
-    process.exitCode = await main({ configPath: args.configPath, env: process.env, cwd: process.cwd() });
+    const cwd = process.cwd();
+    const warnings = loadDotEnv(cwd, process.env);
+    process.exitCode = await main({ configPath: args.configPath, env: process.env, cwd, warnings });
   }
 }

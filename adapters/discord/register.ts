@@ -23,6 +23,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   Routes,
 } from 'discord.js';
+import { loadDotEnv } from '../../src/config/dotenv.ts';
 import { type DiscordSettings, loadConfig } from '../../src/config/load.ts';
 import { ExternalError, isAppError, UserError } from '../../src/errors.ts';
 import { VERSION } from '../../src/version.ts';
@@ -289,10 +290,14 @@ export async function runRegister(io: RegisterIo): Promise<number> {
 }
 
 if (import.meta.main) {
+  const cwd = process.cwd();
+  // .env of the working directory, as npm start reads it; the environment wins.
+  for (const warning of loadDotEnv(cwd, process.env))
+    process.stderr.write(`register:discord: warning: ${warning}\n`);
   process.exitCode = await runRegister({
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    cwd: process.cwd(),
+    cwd,
   });
 }
