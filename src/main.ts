@@ -9,10 +9,13 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildAdapters, planAdapters } from '../adapters/index.ts';
+import { platformOf } from './bot/adapters.ts';
 import { Bot } from './bot/bot.ts';
 import { writeDigestFiles } from './bot/digest-files.ts';
+import { platformLabel } from './chat/platforms.ts';
 import { loadDotEnv } from './config/dotenv.ts';
 import { type LoadedConfig, loadConfig } from './config/load.ts';
+import { formatKeywordQuery } from './digest/query.ts';
 import { digestFromJson } from './digest/render/json.ts';
 import { createEngine } from './engine.ts';
 import { isAppError } from './errors.ts';
@@ -127,6 +130,8 @@ export async function main(options: MainOptions): Promise<number> {
       'arxiv-digest starting',
     );
     await bot.start();
+    // The console delivery's stdout carries digests only; it first says what it waits for.
+    if (plan.usesFallback && !interactive) stdout.write(await consoleStatus(bot, outputDir, new Date()));
 
     const scheduler = new Scheduler({
       subscriptions: () => bot.subscriptions.all(),
@@ -195,6 +200,62 @@ export async function main(options: MainOptions): Promise<number> {
     await shutdown?.('start-up failed');
     return isAppError(error) && error.kind === 'user' ? 2 : 1;
   }
+}
+
+/**
+ * The first lines of the console delivery: where digests go, and each target's next digest (or why it gets
+ * none here). A digest that fell due while the bot was stopped comes at once, after these lines.
+ */
+export async function consoleStatus(bot: Bot, outputDir: string, now: Date): Promise<string> {
+  const subscriptions = (await bot.subscriptions.all()).sort((a, b) => a.target.localeCompare(b.target));
+  const lines = [
+    `arxiv-digest ${VERSION}: console delivery (no chat credentials, no terminal). Each digest is printed here and written under ${join(outputDir, 'digests')}; one that fell due while the bot was stopped comes now.`,
+  ];
+  const elsewhere: string[] = [];
+  for (const subscription of subscriptions) {
+    const { target, query, categories } = subscription;
+    if (!bot.adapters.find(target)) {
+      const platform = platformOf(target);
+      elsewhere.push(
+        `  ${target}: not delivered here: no ${platform ? platformLabel(platform) : 'chat'} connection runs`,
+      );
+    } else if (!query) {
+      lines.push(`  ${target}: no digest: no keywords to look for (set "keywords" in the config)`);
+    } else {
+      const next = nextScheduledInstant(now, subscription.schedule);
+      lines.push(
+        `  ${target}: next digest ${formatInstant(next, subscription.schedule.timeZone)} (in ${formatDuration(next.getTime() - now.getTime())}): ${formatKeywordQuery(query)} in ${categories.join(', ')}`,
+      );
+    }
+  }
+  if (subscriptions.length === 0) lines.push('  no targets yet');
+  return `${[...lines, ...elsewhere].join('\n')}\n\n`;
+}
+
+/** "Thu 5 Feb 07:30 CET": the instant in the target's time zone. */
+function formatInstant(instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    })
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+}
+
+/** "3 h 12 min", "45 min". */
+function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.ceil(ms / 60_000));
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
 }
 
 async function fileDestination(path: string) {
