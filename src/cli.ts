@@ -2,9 +2,9 @@
  * The `arxiv-digest` command. Data goes to stdout, messages to stderr. Exit 0 on success, 1 on a runtime
  * failure (arXiv unreachable, a model down), 2 on a usage or config mistake.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ArxivClient, arxivClientOptions } from './arxiv/client.ts';
 import { parseFeed } from './arxiv/feed.ts';
@@ -440,7 +440,22 @@ function describeUsage(usage: UsageTotals, model: string, usesModel: boolean): s
   );
 }
 
-if (import.meta.main) {
+/**
+ * Whether this module runs as the program: `node src/cli.ts`, or imported by the package's launcher
+ * bin/arxiv-digest.js (there import.meta.main is false: the launcher is the main module).
+ */
+function runAsProgram(): boolean {
+  if (import.meta.main) return true;
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === fileURLToPath(new URL('../bin/arxiv-digest.js', import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (runAsProgram()) {
   const cwd = process.cwd();
   // .env of the working directory, as npm start reads it; the environment wins.
   for (const warning of loadDotEnv(cwd, process.env))
