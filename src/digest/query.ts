@@ -53,11 +53,22 @@ interface ParsedTerm extends QueryTerm {
 }
 
 /**
- * Parses one term with the shared rules. `raw` is already trimmed and non-empty; `label` names it in
+ * A faulty term as a message quotes it: whitespace collapsed (a term of a few words padded with a thousand
+ * spaces is short, and must not be echoed long), and cut to the longest a term may be, quotes and "-" allowed.
+ */
+function shownTerm(term: string): string {
+  const chars = [...normalizeWhitespace(term)];
+  const max = QUERY_LIMITS.maxTermLength + 3;
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * Parses one term with the shared rules. `term` is already trimmed and non-empty; `label` names it in
  * messages ("term 3" in chat text, the config key in config.json).
  */
-function parseTerm(raw: string, label: string): ParsedTerm {
-  let rest = raw;
+function parseTerm(term: string, label: string): ParsedTerm {
+  const shown = shownTerm(term);
+  let rest = term;
   const excluded = rest.startsWith('-');
   if (excluded) {
     rest = rest.slice(1).trimStart();
@@ -67,14 +78,14 @@ function parseTerm(raw: string, label: string): ParsedTerm {
   let exact = false;
   if (rest.startsWith('"')) {
     const closing = rest.indexOf('"', 1);
-    if (closing === -1) throw invalid(`${label} (${raw}) has an unbalanced quote: close the quoted phrase`);
+    if (closing === -1) throw invalid(`${label} (${shown}) has an unbalanced quote: close the quoted phrase`);
     if (closing !== rest.length - 1) {
-      throw invalid(`${label} (${raw}) has text outside its quotes: a quote must enclose the whole term`);
+      throw invalid(`${label} (${shown}) has text outside its quotes: a quote must enclose the whole term`);
     }
     exact = true;
     rest = rest.slice(1, -1);
   } else if (rest.includes('"')) {
-    throw invalid(`${label} (${raw}) has a quote inside it: a quote must enclose the whole term`);
+    throw invalid(`${label} (${shown}) has a quote inside it: a quote must enclose the whole term`);
   }
   const text = normalizeWhitespace(rest);
   if (text === '') throw invalid(`${label} is an empty quoted phrase`);
@@ -84,12 +95,12 @@ function parseTerm(raw: string, label: string): ParsedTerm {
       'Use shorter terms.',
     );
   }
-  if (!hasWord(text)) throw invalid(`${label} (${raw}) has no letter or digit to match`);
+  if (!hasWord(text)) throw invalid(`${label} (${shown}) has no letter or digit to match`);
   if (!exact && text.startsWith('-')) {
-    throw invalid(`${label} (${raw}) starts with "-" twice: write one "-" to exclude a term`);
+    throw invalid(`${label} (${shown}) starts with "-" twice: write one "-" to exclude a term`);
   }
   if (!exact && / -/.test(text)) {
-    throw invalid(`${label} (${raw}) has a "-" inside it: put a comma before a term to exclude`);
+    throw invalid(`${label} (${shown}) has a "-" inside it: put a comma before a term to exclude`);
   }
   return { text, exact, excluded };
 }

@@ -88,6 +88,16 @@ describe('parseKeywordQuery', () => {
     expect(error.userMessage).toContain(`limit is ${QUERY_LIMITS.maxTerms}`);
   });
 
+  it('quotes a faulty term short: whitespace collapsed, a long one cut (found by the fuzz, test/fuzz)', () => {
+    // A short term padded with spaces passes the chat's length check, and its message echoed every space.
+    const padded = queryError(() => parseKeywordQuery(`search${' '.repeat(900)}--SHARE`));
+    expect(padded.userMessage).toContain('Term 1 (search --SHARE) has a "-" inside it');
+    expect(padded.userMessage.length).toBeLessThan(300);
+    const long = queryError(() => parseKeywordQuery(`${'a'.repeat(5000)} "x"`));
+    expect(long.userMessage).toContain('quote inside it');
+    expect(long.userMessage.length).toBeLessThan(400);
+  });
+
   it('bounds the length of a term', () => {
     const longest = 'a'.repeat(QUERY_LIMITS.maxTermLength);
     expect(parseKeywordQuery(longest).terms[0]?.text).toBe(longest);
