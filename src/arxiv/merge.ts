@@ -29,7 +29,8 @@ export function mergeAnnouncements(papers: readonly Paper[]): Paper[] {
 function mergePair(seen: Paper, next: Paper): Paper {
   const [main, other] = rank(next) < rank(seen) ? [next, seen] : [seen, next];
   const categories = [...new Set([...main.categories, ...other.categories])];
-  return { ...main, categories };
+  // The winner's primary category, which leads its categories; the other's when the winner listed none.
+  return { ...main, categories, primaryCategory: categories[0] ?? '' };
 }
 
 /** The papers whose announce type is one of `types` (search results, which have none, are left out). */

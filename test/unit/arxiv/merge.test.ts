@@ -20,6 +20,18 @@ describe('mergeAnnouncements', () => {
     ]);
   });
 
+  it('takes the primary category of the other announcement when the winning one lists no category (found by the fuzz, test/fuzz)', () => {
+    const [merged] = mergeAnnouncements([
+      paper('2602.01003', 'cross', ['stat.ML', 'cs.CL']),
+      { ...paper('2602.01003', 'new', []), primaryCategory: '' },
+    ]);
+    expect(merged).toMatchObject({
+      announceType: 'new',
+      primaryCategory: 'stat.ML',
+      categories: ['stat.ML', 'cs.CL'],
+    });
+  });
+
   it('prefers a replacement to a cross-listed replacement', () => {
     const [merged] = mergeAnnouncements([
       paper('2501.00001', 'replace-cross', ['cs.LG']),
