@@ -157,10 +157,22 @@ const EASTERN_DATE = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+/**
+ * An RFC 822 (RFC 2822) date-time, the only form of an RSS pubDate: `Wed, 04 Feb 2026 00:00:00 -0500`. Checked
+ * before Date.parse, which reads far more than that and makes dates of garbage (`1` is 2001-01-01, `W -0500`
+ * the year 500).
+ */
+const RFC_822 =
+  /^(?:[a-z]{3},\s*)?\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+(?:\d{2}|\d{4})\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+-]\d{4}|[a-z]{1,5}))?$/i;
+
 /** The calendar date of an RFC 822 timestamp in US Eastern time (arXiv's), `YYYY-MM-DD`; null if unreadable. */
 export function announcementDate(pubDate: string): string | null {
-  const time = Date.parse(pubDate);
+  const trimmed = pubDate.trim();
+  if (!RFC_822.test(trimmed)) return null;
+  const time = Date.parse(trimmed);
   if (Number.isNaN(time)) return null;
   const parts = Object.fromEntries(EASTERN_DATE.formatToParts(time).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  // A year before 1000 (`04 Feb 0202`) is no announcement either.
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null;
 }

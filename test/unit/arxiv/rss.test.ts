@@ -140,4 +140,19 @@ describe('announcementDate', () => {
   it('is null for a date it cannot read', () => {
     expect(announcementDate('someday')).toBeNull();
   });
+
+  it('is null for text that is not an RFC 822 date, which Date.parse would still read (found by the fuzz, test/fuzz)', () => {
+    // A garbled pubDate made a plausible announcement date: the year 202, 500, or 2001.
+    for (const garbled of [
+      'Wed, 04 Feb 202 6 00:00:00 -0500',
+      'W -0500',
+      '1',
+      'x 12',
+      '2026-02-04',
+      'Wed, 04 Feb 0202 00:00:00 -0500',
+    ])
+      expect(announcementDate(garbled), garbled).toBeNull();
+    expect(announcementDate('  Wed, 04 Feb 2026 00:00:00 -0500\n')).toBe('2026-02-04');
+    expect(announcementDate('4 Feb 2026 05:00 GMT')).toBe('2026-02-04');
+  });
 });
