@@ -61,6 +61,11 @@ export interface BotOptions {
   leaseTtlMs?: number;
   /** Called once a digest is completely delivered; see DigestDeliveryOptions. */
   onDelivered?: (record: DeliveryRecord) => Promise<void>;
+  /**
+   * A command still working after this long says what it is doing before it answers (a digest being
+   * summarized, a summary, a search while arXiv is slow); quicker ones answer once. Default 2000 ms.
+   */
+  progressAfterMs?: number;
 }
 
 export interface TargetOutcome {
@@ -135,6 +140,8 @@ export class Bot {
       publicUrl: options.publicUrl,
       nextRun: options.nextRun ?? (() => null),
       now: this.#now,
+      progressAfterMs: options.progressAfterMs ?? 2000,
+      logger,
     };
     this.#reactions = {
       engine,

@@ -26,6 +26,46 @@ export function problemMessage(message: string): OutboundMessage {
   return { text: message, blocks: [text({ text: message })] };
 }
 
+// Progress notes of commands whose work takes long (src/bot/commands/progress.ts).
+
+/** A digest's first stage: the day's listing is being fetched. */
+export function listingProgressMessage(categories: readonly string[]): OutboundMessage {
+  return plainMessage(`Fetching the arXiv listing for ${categories.join(', ')}…`);
+}
+
+export interface DigestProgress {
+  /** The announcement date. */
+  announced: string;
+  /** Papers in the listing, in the digest's categories. */
+  listed: number;
+  /** Papers the digest will hold. */
+  matched: number;
+  /** Whether the model summarizes them (a TL;DR each, the top ones in full). */
+  summarizing: boolean;
+}
+
+/** A digest's second stage: ranked, and being summarized. */
+export function digestProgressMessage(progress: DigestProgress): OutboundMessage {
+  const { announced, listed, matched, summarizing } = progress;
+  const work = summarizing ? `summarizing the top ${matched}` : `posting the ${matched} that match`;
+  return plainMessage(
+    `Preparing the digest of ${announced}: ${listed.toLocaleString('en-US')} papers in the listing, ${work}…`,
+  );
+}
+
+/** A search waiting for arXiv's API. */
+export function searchProgressMessage(query: string): OutboundMessage {
+  return {
+    text: `Searching arXiv for ${query}…`,
+    blocks: [text({ text: 'Searching arXiv for ' }, { text: query, code: true }, { text: '…' })],
+  };
+}
+
+/** A summary being made. */
+export function summaryProgressMessage(id: string, version: number | null): OutboundMessage {
+  return plainMessage(`Summarizing arXiv:${id}${version === null ? '' : `v${version}`}…`);
+}
+
 /**
  * In a paper's thread, after a reaction whose summary could not be made: why (`problem`, with its closing
  * advice), for the paper `id`.

@@ -3,16 +3,27 @@ import type { Config } from '../../config/schema.ts';
 import { formatKeywordQuery, type KeywordQuery, QUERY_LIMITS, type QueryTerm } from '../../digest/query.ts';
 import type { Engine } from '../../engine.ts';
 import { UserError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
 import type { FeedTokenRepository } from '../../store/repositories/feeds.ts';
 import type { Subscription, SubscriptionRepository } from '../../store/repositories/subscriptions.ts';
 import type { AdapterRegistry } from '../adapters.ts';
 import type { DeliveryOutcome, DigestDelivery } from '../delivery.ts';
 import type { ListingService } from '../listing.ts';
-import { plainMessage, searchResultsMessage, settingsMessage, summaryMessage } from '../render.ts';
+import {
+  digestProgressMessage,
+  listingProgressMessage,
+  plainMessage,
+  searchProgressMessage,
+  searchResultsMessage,
+  settingsMessage,
+  summaryMessage,
+  summaryProgressMessage,
+} from '../render.ts';
 import type { SearchService } from '../search.ts';
 import { newSubscription } from '../subscriptions.ts';
 import type { Command, Scope } from './command.ts';
 import { helpText } from './help.ts';
+import { ProgressNote } from './progress.ts';
 import { needsChannelManager } from './table.ts';
 
 export interface CommandServices {
@@ -29,6 +40,9 @@ export interface CommandServices {
   /** When a subscription's next digest is due, for `list`. */
   nextRun: (subscription: Subscription) => Date | null;
   now: () => Date;
+  /** A command still working after this long says what it is doing (progress.ts). */
+  progressAfterMs: number;
+  logger: Logger;
 }
 
 /** One command, with what it needs to answer: the event, and who sees the answer (`answerVisibility`). */
@@ -43,8 +57,10 @@ interface Request {
  * Runs a parsed command and answers it once, with `request.visibility`: the bot computed it with
  * `answerVisibility` (table.ts), and the adapter is told it before the work begins, so the answer goes where
  * the adapter was told it would. Whether the user may run it is the table's word too (`needsChannelManager`),
- * checked before that, so a refusal is acknowledged as private, never shown to the channel. User mistakes
- * and refusals are thrown as UserError for the caller to answer.
+ * checked before that, so a refusal is acknowledged as private, never shown to the channel. A command whose
+ * work takes long (digest, summary, search while arXiv is slow) says what it is doing before the answer, in
+ * progress notes with the same visibility (progress.ts). User mistakes and refusals are thrown as UserError
+ * for the caller to answer, after any note.
  */
 export async function handleCommand(
   command: Command,
@@ -53,21 +69,33 @@ export async function handleCommand(
 ): Promise<void> {
   if (needsChannelManager(command)) await requireManage(services, request.event);
   await request.acknowledge(request.visibility);
-  const message = await run(command, request.event, services);
+  const progress = new ProgressNote(
+    (note) => request.event.respond(note, request.visibility),
+    services.progressAfterMs,
+    services.logger,
+  );
+  let message: OutboundMessage;
+  try {
+    message = await run(command, request.event, services, progress);
+  } finally {
+    await progress.end();
+  }
   await request.event.respond(message, request.visibility);
 }
 
-/** Does what the command asks and says what to answer. */
+/** Does what the command asks and says what to answer; a long one says its stages to `progress`. */
 async function run(
   command: Command,
   event: CommandEvent,
   services: CommandServices,
+  progress: ProgressNote,
 ): Promise<OutboundMessage> {
   switch (command.kind) {
     case 'help':
       return plainMessage(helpText(command.topic ?? undefined, event.typed ? 'typed' : 'text'));
 
     case 'search': {
+      progress.stage(searchProgressMessage(command.query));
       const outcome = await services.search.search(command.query);
       return searchResultsMessage(command.query, outcome.results, outcome.note);
     }
@@ -144,9 +172,10 @@ async function run(
       return feed(services, event, command.action);
 
     case 'digest':
-      return digestNow(services, event);
+      return digestNow(services, event, progress);
 
     case 'summary': {
+      progress.stage(summaryProgressMessage(command.id, command.version));
       const paper = await services.listings.findPaper(command.id, command.version);
       if (!paper) {
         const id = command.version === null ? command.id : `${command.id}v${command.version}`;
@@ -252,8 +281,17 @@ async function feed(
   );
 }
 
-/** Posts the digest in the channel; the answer (to the user alone) says how that went. */
-async function digestNow(services: CommandServices, event: CommandEvent): Promise<OutboundMessage> {
+/**
+ * Posts the digest in the channel; the answer (to the user alone) says how that went. Its stages for the
+ * progress note: fetching the listing, then preparing the digest (how many papers the listing holds, how
+ * many the digest will, whether they are being summarized: the digest's own ranking, done again here on
+ * the indexed listing, which takes milliseconds).
+ */
+async function digestNow(
+  services: CommandServices,
+  event: CommandEvent,
+  progress: ProgressNote,
+): Promise<OutboundMessage> {
   const subscription = await services.subscriptions.get(event.channel);
   if (!subscription?.query) {
     throw new UserError(
@@ -261,9 +299,25 @@ async function digestNow(services: CommandServices, event: CommandEvent): Promis
       'This channel follows no terms yet, so there is no digest to post. Start with /arxiv subscribe <terms>.',
     );
   }
+  progress.stage(listingProgressMessage(subscription.categories));
   const listing = await services.listings.latest(subscription.categories);
   if (!listing) {
     return plainMessage('arXiv has no announcement to show right now (none on weekends and holidays).');
+  }
+  const { categories, maxPapers, minScore } = subscription;
+  const matched = listing.index.rank(subscription.query, { maxPapers, minScore, categories }).length;
+  if (matched > 0) {
+    progress.stage(
+      digestProgressMessage({
+        announced: listing.announced,
+        listed: listing.index.count(categories),
+        matched,
+        summarizing:
+          subscription.summaries &&
+          services.config.ai_summary.enabled &&
+          services.engine.summarizer.usesModel,
+      }),
+    );
   }
   const outcome = await services.delivery.deliver(subscription, listing);
   return plainMessage(describeOutcome(outcome));
