@@ -232,8 +232,8 @@ async function digestCommand(context: Context, engine: Engine): Promise<number> 
     progress.done(`${papers.length} announcements from ${url}`);
   }
   const selected = selectAnnouncements(config, papers);
-  // A feed given on the command line is ranked whole: its categories are whatever it holds.
-  const rankedCategories = options.feed && !options.categories ? [] : categories;
+  // A feed given on the command line is ranked as a listing is: only its papers in the categories count.
+  const listing = indexListing(engine, selected);
 
   const summaries = config.ai_summary.enabled && !options['no-summaries'];
   progress.step(
@@ -241,15 +241,20 @@ async function digestCommand(context: Context, engine: Engine): Promise<number> 
       ? `ranking ${selected.length} papers and summarizing the best`
       : `ranking ${selected.length} papers`,
   );
-  const { digest, pending, usage } = await makeDigest(engine, indexListing(engine, selected), {
+  const { digest, pending, usage } = await makeDigest(engine, listing, {
     query,
-    categories: rankedCategories,
+    categories,
     maxPapers: config.max_papers,
     minScore: config.min_score,
     summaries,
   });
+  const matched = listing.rank(query, { categories, minScore: config.min_score }).length;
+  const source = options.feed ? 'the feed' : 'the listing';
   progress.done(
-    `${digest.papers.length} of ${digest.listed} papers matched${pending > 0 ? `; ${pending} summaries were not ready in time` : ''}`,
+    `${matched} of ${digest.listed} papers in ${categories.join(', ')} matched` +
+      (digest.listed === selected.length ? '' : ` (${selected.length} in ${source})`) +
+      (matched > digest.papers.length ? `; showing the top ${digest.papers.length}` : '') +
+      (pending > 0 ? `; ${pending} summaries were not ready in time` : ''),
   );
   if (usage)
     io.stderr.write(`${describeUsage(usage, config.ai_summary.model, engine.summarizer.usesModel)}\n`);
