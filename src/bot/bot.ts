@@ -136,6 +136,7 @@ export class Bot {
       listings: this.listings,
       search: new SearchService(engine, this.listings, logger),
       delivery: this.#delivery,
+      deliveries: this.deliveries,
       feeds: this.feeds,
       publicUrl: options.publicUrl,
       nextRun: options.nextRun ?? (() => null),

@@ -4,6 +4,7 @@ import { formatKeywordQuery, type KeywordQuery, QUERY_LIMITS, type QueryTerm } f
 import type { Engine } from '../../engine.ts';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
+import type { DeliveryRepository } from '../../store/repositories/deliveries.ts';
 import type { FeedTokenRepository } from '../../store/repositories/feeds.ts';
 import type { Subscription, SubscriptionRepository } from '../../store/repositories/subscriptions.ts';
 import type { AdapterRegistry } from '../adapters.ts';
@@ -34,6 +35,7 @@ export interface CommandServices {
   listings: ListingService;
   search: SearchService;
   delivery: DigestDelivery;
+  deliveries: DeliveryRepository;
   feeds: FeedTokenRepository;
   /** The public base URL of the HTTP server, for feed links. */
   publicUrl: string;
@@ -306,7 +308,9 @@ async function digestNow(
   }
   const { categories, maxPapers, minScore } = subscription;
   const matched = listing.index.rank(subscription.query, { maxPapers, minScore, categories }).length;
-  if (matched > 0) {
+  // Nothing to prepare when the digest is out already (the answer says so at once).
+  const done = (await services.deliveries.get(event.channel, listing.announced))?.record.completedAt;
+  if (matched > 0 && !done) {
     progress.stage(
       digestProgressMessage({
         announced: listing.announced,

@@ -47,6 +47,21 @@ describe('a slow command', () => {
     ]);
   });
 
+  it('digest: does not say it prepares a digest that is out already', async () => {
+    world = await chatWorld({ bot: { progressAfterMs: NOTE_AFTER_MS } });
+    expect((await run(world, 'digest')).answers.map((answer) => answer.text)).toEqual([
+      'Posted the digest of 2026-02-04 (3 papers) in this channel.',
+    ]);
+    // Other categories: a listing is fetched again, slowly; the day's digest is out already.
+    await run(world, 'categories cs.AI');
+    world.arxiv.fail({ ...faults.slow(800), on: 'rss' });
+    const { answers } = await run(world, 'digest');
+    expect(answers.map((answer) => answer.text)).toEqual([
+      'Fetching the arXiv listing for cs.AI…',
+      'The digest of 2026-02-04 is already in this channel.',
+    ]);
+  });
+
   it('summary: says which paper it summarizes, for the channel, as the summary will be', async () => {
     world = await chatWorld({ model: true, bot: { progressAfterMs: NOTE_AFTER_MS } });
     await world.bot.listings.latest(['cs.CL', 'cs.LG']);
