@@ -165,21 +165,29 @@ describe('Discord end to end: /arxiv', () => {
     ]);
     await world.boot();
     world.openai.enqueue({ type: 'slow', delayMs: ACK_WINDOW_MS + 500 });
-    const run = await command(world, {
-      user: world.ada.id,
-      channel: world.papers.id,
-      subcommand: 'summary',
-      options: { paper: 'https://arxiv.org/abs/2602.04242' },
-    });
+    const run = await command(
+      world,
+      {
+        user: world.ada.id,
+        channel: world.papers.id,
+        subcommand: 'summary',
+        options: { paper: 'https://arxiv.org/abs/2602.04242' },
+      },
+      1,
+    );
     const ack = run.handle.record.ack;
-    // Deferred for the channel (a summary is everyone's) within the window; the answer came after it.
+    // Deferred for the channel (a summary is everyone's) within the window; the work outlasted the core's
+    // progress delay, so the reply says what is under way and the summary follows it.
     expect(ack).toMatchObject({ type: 5 });
     expect(ack?.data?.flags ?? 0).toBe(0);
     expect(run.reply.ephemeral).toBe(false);
-    expect(run.reply.edits).toHaveLength(1);
+    expect(shown(run.reply)).toContain('Summarizing arXiv:2602.04242');
+    const summary = run.answers.at(-1);
+    if (!summary) throw new Error('no summary');
+    expect(summary.ephemeral).toBe(false);
     expect(Date.now() - run.handle.record.dispatchedAt).toBeGreaterThan(ACK_WINDOW_MS);
-    expect(shown(run.reply)).toContain('Retrieval Heads in Long-Context Models');
-    expect(shown(run.reply)).toContain(MODEL);
+    expect(shown(summary)).toContain('Retrieval Heads in Long-Context Models');
+    expect(shown(summary)).toContain(MODEL);
     expect(world.openai.requests).toHaveLength(1);
   });
 

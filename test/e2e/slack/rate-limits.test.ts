@@ -47,10 +47,12 @@ describe('Slack end to end: digests under a rate limit answered with HTTP 200', 
     world.fake.rateLimit('chat.postMessage', 1, 3, { form: 'ok-false', error: 'ratelimited' });
     await world.boot({ adapter: { minPostIntervalMs: 0 } });
     const begun = Date.now();
-    const run = await command(world, { user: world.ada.id, channel: world.papers.id, text: 'digest' });
+    // Two answers: the digest outlasts the core's progress delay, so it first says it is under way.
+    const run = await command(world, { user: world.ada.id, channel: world.papers.id, text: 'digest' }, 2);
     const seconds = (Date.now() - begun) / 1000;
 
-    const answer = readMessage(run.answers[0]?.body as never).text;
+    expect(readMessage(run.answers[0]?.body as never).text).toContain('Preparing the digest of 2026-02-04');
+    const answer = readMessage(run.answers.at(-1)?.body as never).text;
     expect(answer).toContain('Posted the digest of 2026-02-04 (9 papers) in this channel.');
     expectWhole(world.papers.id, 9);
     const calls = world.fake.callsTo('chat.postMessage');
