@@ -5,7 +5,7 @@
  * cut into several sections at its paragraphs, lines or headings). The adapter posts the parts in order:
  * see `SlackAdapter.post`.
  */
-import { type PaperBlock, paperParts, TLDR_LABEL } from '../../src/chat/present.ts';
+import { type PaperBlock, paperParts, paperTitle, TLDR_LABEL } from '../../src/chat/present.ts';
 import type { Block, OutboundMessage, Span } from '../../src/chat/types.ts';
 import { cleanLine, cleanText, escapeMrkdwn, mrkdwnLink } from './escape.ts';
 import { markdownToMrkdwn } from './markdown.ts';
@@ -171,7 +171,7 @@ function plainOfBlock(block: Block): string {
     case 'context':
       return block.spans.map((span) => span.text).join('');
     case 'paper':
-      return `${block.paper.title} ${block.paper.absUrl}`;
+      return `${paperTitle(block.paper.title)} ${block.paper.absUrl}`;
     case 'divider':
       return '';
   }

@@ -6,7 +6,7 @@
  */
 
 import type { Paper } from '../arxiv/paper.ts';
-import { digestOverview, paperCount, TLDR_LABEL } from '../chat/present.ts';
+import { digestOverview, paperCount, paperTitle, TLDR_LABEL } from '../chat/present.ts';
 import type { Block, OutboundMessage, Span } from '../chat/types.ts';
 import type { Digest } from '../digest/digest.ts';
 import type { RankedPaper } from '../digest/listing-index.ts';
@@ -97,7 +97,7 @@ export function digestRootMessage(digest: Digest, emoji: string): OutboundMessag
 /** One paper of a digest, as a thread reply. */
 export function digestPaperMessage(ranked: RankedPaper, rank: number): OutboundMessage {
   return {
-    text: `${rank}. ${ranked.paper.title} ${ranked.paper.absUrl}`,
+    text: `${rank}. ${paperTitle(ranked.paper.title)} ${ranked.paper.absUrl}`,
     blocks: [paperBlock(ranked.paper, rank, ranked.score, ranked.matchedTerms, ranked.summary)],
   };
 }
@@ -145,7 +145,7 @@ export function searchResultsMessage(
 /** A paper's summary, posted in a thread or as a command's answer. */
 export function summaryMessage(paper: Paper, summary: PaperSummary): OutboundMessage {
   const blocks: Block[] = [
-    { kind: 'header', text: paper.title },
+    { kind: 'header', text: paperTitle(paper.title) },
     text({ text: paper.absUrl, link: paper.absUrl }),
   ];
   if (summary.tldr) blocks.push(text({ text: `${TLDR_LABEL}: `, bold: true }, { text: summary.tldr }));
@@ -158,7 +158,7 @@ export function summaryMessage(paper: Paper, summary: PaperSummary): OutboundMes
           : 'Extractive summary cut from the abstract: no model answered.',
     }),
   );
-  return { text: `Summary of ${paper.title}: ${summary.tldr ?? paper.absUrl}`, blocks };
+  return { text: `Summary of ${paperTitle(paper.title)}: ${summary.tldr ?? paper.absUrl}`, blocks };
 }
 
 export interface SettingsView {
