@@ -4,13 +4,13 @@
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ArxivClient, arxivClientOptions } from './arxiv/client.ts';
 import { parseFeed } from './arxiv/feed.ts';
 import { findArxivId, type Paper, versionedId } from './arxiv/paper.ts';
 import { canonicalCategory, closestCategories } from './arxiv/taxonomy.ts';
-import { AUTHORS_SHOWN, paperByline, SEPARATOR } from './chat/present.ts';
+import { AUTHORS_SHOWN, digestCategories, paperByline, paperTitle, SEPARATOR } from './chat/present.ts';
 import { loadDotEnv } from './config/dotenv.ts';
 import { type LoadedConfig, loadConfig } from './config/load.ts';
 import { parseKeywordQuery, queryFromConfig } from './digest/query.ts';
@@ -266,11 +266,11 @@ async function digestCommand(context: Context, engine: Engine): Promise<number> 
         ? renderRss([digest], {
             title: digest.title,
             link: 'https://arxiv.org/',
-            description: `arXiv papers in ${digest.categories.join(', ') || 'all categories'} matching the digest's keywords`,
-            selfUrl:
-              config.output.feed_url ?? pathToFileURL(resolve(io.cwd, options.out ?? 'data/digest.xml')).href,
+            description: `arXiv papers in ${digestCategories(digest.categories)} matching the digest's keywords`,
+            // A file has no address readers could subscribe to: a self link only when one is configured.
+            selfUrl: config.output.feed_url,
           })
-        : renderMarkdown(digest);
+        : renderMarkdown(digest, { template: config.output.template });
   writeOutput(context, output);
   return 0;
 }
@@ -296,7 +296,7 @@ async function searchCommand(context: Context): Promise<number> {
   }
   const lines = result.papers.map((paper, index) =>
     [
-      `${index + 1}. ${paper.title}`,
+      `${index + 1}. ${paperTitle(paper.title)}`,
       `   ${paperByline(paper, { maxAuthors: AUTHORS_SHOWN.chat })}${paper.published ? `${SEPARATOR}${paper.published.slice(0, 10)}` : ''}`,
       `   ${paper.absUrl}`,
     ].join('\n'),
@@ -331,12 +331,12 @@ async function summarizeCommand(context: Context, engine: Engine): Promise<numbe
     const [paper] = await engine.client.lookup([versionedId(id)]);
     if (!paper)
       throw new UserError('INPUT_NOT_FOUND', `arXiv has no paper ${versionedId(id)}. Check the id.`);
-    progress.step(`summarizing ${versionedId(paper)}: ${paper.title}`);
+    progress.step(`summarizing ${versionedId(paper)}: ${paperTitle(paper.title)}`);
     const summary =
       kind === 'tldr'
         ? await engine.summarizer.tldr(paper, { language })
         : await engine.summarizer.summarize(paper, { language });
-    summaryText = `# ${paper.title}\n${paper.absUrl}\n\n${formatSummary(summary, kind)}`;
+    summaryText = `# ${paperTitle(paper.title)}\n${paper.absUrl}\n\n${formatSummary(summary, kind)}`;
   }
   progress.clear();
   context.io.stdout.write(`${summaryText}\n`);

@@ -19,6 +19,7 @@ import { formatKeywordQuery } from './digest/query.ts';
 import { digestFromJson } from './digest/render/json.ts';
 import { createEngine } from './engine.ts';
 import { isAppError } from './errors.ts';
+import { classicFeedOptions } from './http/classic-feed.ts';
 import { createHealthCheck } from './http/health.ts';
 import { startHttpServer } from './http/server.ts';
 import { createLogger } from './log.ts';
@@ -106,13 +107,10 @@ export async function main(options: MainOptions): Promise<number> {
         const recent = (await recentDeliveries(bot.deliveries, record.target, 30)).map((delivery) =>
           digestFromJson(delivery.record.digest),
         );
-        const page = await writeDigestFiles(
-          outputDir,
-          record.target,
-          digestFromJson(record.digest),
-          recent,
-          `${publicUrl}/digests`,
-        );
+        const page = await writeDigestFiles(outputDir, record.target, digestFromJson(record.digest), recent, {
+          feedUrl: config.output.feed_url,
+          template: config.output.template,
+        });
         logger.info({ target: record.target, file: page }, 'digest written to files');
       },
     });
@@ -145,7 +143,9 @@ export async function main(options: MainOptions): Promise<number> {
     const http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
-      publicUrl,
+      // Only a configured public URL: the server's own address is no link for readers elsewhere.
+      publicUrl: config.http.public_url,
+      classicFeeds: classicFeedOptions(config, store, logger),
       logger,
       metrics,
       health: createHealthCheck({ bot, store }),

@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TargetId } from '../chat/types.ts';
 import type { Digest } from '../digest/digest.ts';
-import { renderMarkdown } from '../digest/render/markdown.ts';
+import { type MarkdownTemplate, renderMarkdown } from '../digest/render/markdown.ts';
 import { renderRss } from '../digest/render/rss.ts';
 
 /**
@@ -15,19 +15,23 @@ export async function writeDigestFiles(
   target: TargetId,
   digest: Digest,
   recent: readonly Digest[],
-  feedUrl: string,
+  options: {
+    /** The feed's public address (config `output.feed_url`); null: the feed names no self link. */
+    feedUrl: string | null;
+    template: MarkdownTemplate;
+  },
 ): Promise<string> {
   const folder = join(dir, 'digests', safeName(target));
   await mkdir(folder, { recursive: true });
   const page = join(folder, `${digest.announced ?? digest.generatedAt.slice(0, 10)}.md`);
-  await writeWhole(page, renderMarkdown(digest));
+  await writeWhole(page, renderMarkdown(digest, { template: options.template }));
   await writeWhole(
     join(folder, 'feed.xml'),
     renderRss(recent, {
       title: `arXiv digest for ${target}`,
       link: 'https://arxiv.org/',
       description: `Daily arXiv papers for ${target}`,
-      selfUrl: feedUrl,
+      selfUrl: options.feedUrl,
     }),
   );
   return page;

@@ -32,6 +32,8 @@ beforeAll(async () => {
       categories: ['cs.CL', 'cs.LG'],
       keywords: ['translation'],
       ai_summary: { enabled: false },
+      output: { template: 'classic' },
+      rss: { public: true },
     }),
   );
   // The shell's channel, subscribed since yesterday with a digest due at midnight UTC: due at the first tick.
@@ -118,7 +120,12 @@ describe('npm start without chat credentials or a terminal', () => {
     const page = join(dir, 'data/digests/shell_local/2026-02-04.md');
     expect(existsSync(page)).toBe(true);
     expect(readFileSync(page, 'utf8')).toContain('Distributed Training Without Parameter Servers');
-    expect(readFileSync(join(dir, 'data/digests/shell_local/feed.xml'), 'utf8')).toContain('<rss');
+    const feed = readFileSync(join(dir, 'data/digests/shell_local/feed.xml'), 'utf8');
+    expect(feed).toContain('<rss');
+    // No output.feed_url: the file names no self link (never the archive page, never a file:// URL).
+    expect(feed).not.toContain('rel="self"');
+    // output.template "classic": the classic script's layout.
+    expect(readFileSync(page, 'utf8')).toMatch(/\*\*Score\*\*: \d\.\d  /);
 
     const listening = await waitFor(
       () => bot.logs().find((line) => line.msg === 'HTTP server listening'),
@@ -127,6 +134,12 @@ describe('npm start without chat credentials or a terminal', () => {
     const health = await fetch(`${String(listening.url)}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', store: { reachable: true } });
+    // rss.public: the classic RSS service's URLs.
+    const classic = await fetch(`${String(listening.url)}/rss`);
+    expect(classic.status).toBe(200);
+    // Its items are the last 30 days' papers; the fixture's listing is older, so the feed is only wired here.
+    expect(await classic.text()).toContain('<title>arXiv Filtered Papers</title>');
+    expect((await fetch(`${String(listening.url)}/rss/cs.CL`)).status).toBe(200);
 
     const signalled = Date.now();
     bot.child.kill('SIGTERM');
