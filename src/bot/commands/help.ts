@@ -98,7 +98,7 @@ function typedLine(kind: CommandKind, scope: Scope = 'channel'): string {
   const options = spec.arguments.map((argument) =>
     argument.required ? argument.name : `[${argument.name}]`,
   );
-  return [`/arxiv${scope === 'user' ? ' me' : ''} ${kind}`, ...options].join(' ') + ` - ${summary ?? ''}`;
+  return `${[`/arxiv${scope === 'user' ? ' me' : ''} ${kind}`, ...options].join(' ')} - ${summary ?? ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ describe('npm start without chat credentials or a terminal', () => {
     // No output.feed_url: the file names no self link (never the archive page, never a file:// URL).
     expect(feed).not.toContain('rel="self"');
     // output.template "classic": the classic script's layout.
-    expect(readFileSync(page, 'utf8')).toMatch(/\*\*Score\*\*: \d\.\d  /);
+    expect(readFileSync(page, 'utf8')).toMatch(/\*\*Score\*\*: \d\.\d {2}/);
 
     const listening = await waitFor(
       () => bot.logs().find((line) => line.msg === 'HTTP server listening'),
