@@ -17,7 +17,15 @@ import type { CurrentListing } from './listing.ts';
 import { digestPaperMessage, digestRootMessage } from './render.ts';
 
 export type DeliveryOutcome =
-  | { status: 'delivered'; announced: string; papers: number; root: MessageRef; resumed: boolean }
+  | {
+      status: 'delivered';
+      announced: string;
+      papers: number;
+      root: MessageRef;
+      resumed: boolean;
+      /** This request came while the same delivery was running in this process, and waited for it. */
+      joined?: boolean;
+    }
   /** This announcement was delivered to the target before (by this process or another). */
   | { status: 'already-delivered'; announced: string; root: MessageRef | null }
   /** No paper of the announcement matched: nothing was posted, and the announcement counts as delivered. */
@@ -67,6 +75,8 @@ export class DigestDelivery {
   readonly #options: DigestDeliveryOptions;
   readonly #now: () => Date;
   readonly #leaseTtlMs: number;
+  /** The delivery running in this process for each target: at most one (see `deliver`). */
+  readonly #running = new Map<string, { announced: string; run: Promise<DeliveryOutcome> }>();
 
   constructor(options: DigestDeliveryOptions) {
     this.#options = options;
@@ -74,7 +84,33 @@ export class DigestDelivery {
     this.#leaseTtlMs = options.leaseTtlMs ?? 20_000;
   }
 
+  /**
+   * Within one process a target has at most one delivery running: a request that comes while one runs (ten
+   * people typing /arxiv digest at once, a command during the scheduled run) waits for it and gets its
+   * outcome, marked `joined`, rather than posting beside it. A request for another announcement, or after
+   * the running one failed, starts its own once that one is over. Across processes the lease alone decides.
+   */
   async deliver(subscription: Subscription, listing: CurrentListing): Promise<DeliveryOutcome> {
+    const { target } = subscription;
+    for (;;) {
+      const current = this.#running.get(target);
+      if (!current) break;
+      const outcome = await current.run.catch(() => null);
+      // A settled run may still be listed for a moment (its own finally runs later): never wait on it twice.
+      if (this.#running.get(target) === current) this.#running.delete(target);
+      if (outcome && current.announced === listing.announced) return joined(outcome);
+    }
+    // Nothing awaits between the check above and this: two requests cannot both start.
+    const entry = { announced: listing.announced, run: this.#deliverAlone(subscription, listing) };
+    this.#running.set(target, entry);
+    try {
+      return await entry.run;
+    } finally {
+      if (this.#running.get(target) === entry) this.#running.delete(target);
+    }
+  }
+
+  async #deliverAlone(subscription: Subscription, listing: CurrentListing): Promise<DeliveryOutcome> {
     const { deliveries, leases, holder, logger } = this.#options;
     const { target } = subscription;
     const { announced } = listing;
@@ -208,6 +244,11 @@ export class DigestDelivery {
     if (!next) throw new DeliveryTakenOver('the delivery log was changed by another process');
     return next;
   }
+}
+
+/** The outcome of a delivery this request waited for, as this request's own. */
+function joined(outcome: DeliveryOutcome): DeliveryOutcome {
+  return outcome.status === 'delivered' ? { ...outcome, joined: true } : outcome;
 }
 
 function finished(record: DeliveryRecord): DeliveryOutcome {

@@ -330,7 +330,9 @@ async function digestNow(
 function describeOutcome(outcome: DeliveryOutcome): string {
   switch (outcome.status) {
     case 'delivered':
-      return `Posted the digest of ${outcome.announced} (${outcome.papers} papers) in this channel.`;
+      return outcome.joined
+        ? `The digest of ${outcome.announced} was already being posted here when you asked; it is complete now (${outcome.papers} papers).`
+        : `Posted the digest of ${outcome.announced} (${outcome.papers} papers) in this channel.`;
     case 'already-delivered':
       return `The digest of ${outcome.announced} is already in this channel.`;
     case 'no-match':
@@ -340,7 +342,7 @@ function describeOutcome(outcome: DeliveryOutcome): string {
     case 'stale':
       return `A newer digest than ${outcome.announced} is already in this channel.`;
     case 'busy':
-      return 'The digest is being posted right now.';
+      return 'Another instance of the bot is posting this digest right now; it will be complete in a moment.';
   }
 }
 
