@@ -210,6 +210,8 @@ async function current(services: CommandServices, event: CommandEvent, scope: Sc
 
 /** Refuses a user who may not manage the channel: with admins in the config, one not among them. */
 async function requireManage(services: CommandServices, event: CommandEvent): Promise<void> {
+  // A direct message with the bot is the user's own target: theirs to change, whoever the admins are.
+  if (event.channel === event.user) return;
   const admins = services.config.admins;
   const allowed =
     admins.length > 0

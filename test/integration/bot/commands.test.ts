@@ -416,6 +416,15 @@ describe('who may change a channel', () => {
     expect((await stored(TEST_CHANNEL)).categories).toEqual(['cs.AI']);
     expect((await answer('me categories math', { user: TEST_USER })).visibility).toBe('private');
   });
+
+  it("with admins in the config, still lets a user change their own DM's digest, typed in that DM", async () => {
+    await closeWorld(world);
+    world = await makeWorld((config) => ({ ...config, admins: ['test:@boss'] }));
+    // In a direct message with the bot, the channel is the user's own target.
+    const answers = await world.chat.inner.command('subscribe LLM', { user: TEST_USER, channel: TEST_USER });
+    expect(answers.map((given) => given.visibility)).toEqual(['channel']);
+    expect((await stored(TEST_USER)).query?.terms.map((term) => term.text)).toEqual(['LLM']);
+  });
 });
 
 describe('acknowledge', () => {
