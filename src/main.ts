@@ -3,7 +3,6 @@
  * HTTP -> signals. Without chat credentials it runs the shell adapter: a prompt on a terminal, or, with no
  * terminal (a container, CI), the console delivery that prints each digest and writes it to files.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +23,7 @@ import { createHealthCheck } from './http/health.ts';
 import { startHttpServer } from './http/server.ts';
 import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { claimReplicaIdentity } from './replica.ts';
 import { nextScheduledInstant } from './schedule/calendar.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { openStore } from './store/index.ts';
@@ -90,7 +90,11 @@ export async function main(options: MainOptions): Promise<number> {
     });
     const adapters = built.map(({ adapter }) => adapter);
 
-    const holder = randomUUID();
+    // The lease holder: REPLICA_ID, or the slot this process holds in the data directory (src/replica.ts), so a
+    // restart takes back its own leases at once and two live replicas are never one holder.
+    const replica = claimReplicaIdentity({ configured: loaded.env.REPLICA_ID, dir: outputDir });
+    if (replica.problem) logger.warn(`no lasting replica identity (${replica.problem}); a random one serves`);
+    const holder = replica.id;
     const publicUrl = config.http.public_url ?? `http://${config.http.host}:${config.http.port}`;
     const bot: Bot = new Bot({
       config,
@@ -121,6 +125,7 @@ export async function main(options: MainOptions): Promise<number> {
         adapters: adapters.map((adapter) => adapter.platform),
         why: plan.chosen.map(({ why }) => why).join('; '),
         store: store.describe(),
+        replica: { id: holder, from: replica.source },
         model: engine.summarizer.usesModel
           ? `${config.ai_summary.model} at ${config.ai_summary.base_url}`
           : `none (extractive summaries: ${config.ai_summary.enabled ? `${config.ai_summary.api_key_env} is not set` : 'ai_summary.enabled is false'})`,
@@ -173,6 +178,7 @@ export async function main(options: MainOptions): Promise<number> {
         await bot.stop();
         await engine.close();
         await store.close();
+        replica.release();
         clearTimeout(forced);
         logger.info('stopped');
       })();

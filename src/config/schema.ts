@@ -258,6 +258,17 @@ export const envSchema = z.object({
     .transform((value) => value === 'true' || value === '1')
     .optional(),
   LOG_LEVEL: configSchema.shape.log_level.unwrap().optional(),
+  /**
+   * This replica's lease holder id, kept across restarts (src/replica.ts); unique per running replica.
+   * Without it, each process claims one from the data directory.
+   */
+  REPLICA_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, {
+      error: 'a replica name of letters, digits and . _ : @ - (at most 128), such as "bot-0"',
+    })
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
