@@ -52,6 +52,7 @@ export function createEngine(options: EngineOptions): Engine {
       download: (url, opts) => client.download(url, opts),
       htmlBaseUrl: config.arxiv.html_url,
       pdfBaseUrl: config.arxiv.pdf_url,
+      maxResponseBytes: config.ai_summary.max_response_bytes,
       logger: logger.child({ module: 'summarize' }),
       ...(options.env ? { env: options.env } : {}),
       ...(options.cwd ? { cwd: options.cwd } : {}),

@@ -8,6 +8,7 @@ import {
   UserError,
   unreachableMessage,
 } from '../errors.ts';
+import { type BodyLimit, formatBytes, ResponseTooLargeError, readLimited } from '../http-body.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { type ArxivFeed, type ListingFeed, parseFeed, type SearchFeed } from './feed.ts';
 import type { Paper } from './paper.ts';
@@ -51,7 +52,58 @@ export interface ArxivClientOptions {
   random?: () => number;
   /** Results per API request; arXiv suggests at most 100 or so. Default 100. */
   pageSize?: number;
+  /** The most bytes read of a listing (RSS); DEFAULT_BODY_LIMITS.listing by default. */
+  maxListingBytes?: number;
+  /** The most bytes read of an API page (Atom); DEFAULT_BODY_LIMITS.api by default. */
+  maxApiBytes?: number;
+  /** The most bytes read of a paper's HTML page (`download` with `kind: 'html'`). */
+  maxHtmlBytes?: number;
+  /** The most bytes read of a paper's PDF (`download` with `kind: 'pdf'`). */
+  maxPdfBytes?: number;
 }
+
+/** What a body is, for its size limit: a listing (RSS), an API page (Atom), a paper's HTML page or its PDF. */
+export type BodyKind = 'listing' | 'api' | 'html' | 'pdf';
+
+/**
+ * The default size limits, in bytes, well above real answers: a combined listing of several busy categories
+ * is 3-5 MB, an API page of 100 entries about 250 kB, a paper's HTML page up to a few MB (math-heavy ones
+ * with MathML more), a PDF a few MB (arXiv caps submissions at 50 MB). config.json's `arxiv.max_*_bytes`.
+ */
+export const DEFAULT_BODY_LIMITS: Readonly<Record<BodyKind, number>> = {
+  listing: 50_000_000,
+  api: 20_000_000,
+  html: 20_000_000,
+  pdf: 50_000_000,
+};
+
+/** How each kind of body is named in the error when it is too large. */
+const BODY_KINDS: Record<BodyKind, Omit<BodyLimit, 'maxBytes'>> = {
+  listing: {
+    what: "arXiv's listing",
+    key: 'arxiv.max_listing_bytes',
+    check: 'check arxiv.rss_url',
+    code: 'ARXIV_HTTP',
+  },
+  api: {
+    what: "arXiv's API answer",
+    key: 'arxiv.max_api_bytes',
+    check: 'check arxiv.api_url',
+    code: 'ARXIV_HTTP',
+  },
+  html: {
+    what: "arXiv's HTML page of the paper",
+    key: 'arxiv.max_html_bytes',
+    check: 'check arxiv.html_url',
+    code: 'ARXIV_HTTP',
+  },
+  pdf: {
+    what: "arXiv's PDF of the paper",
+    key: 'arxiv.max_pdf_bytes',
+    check: 'check arxiv.pdf_url',
+    code: 'ARXIV_HTTP',
+  },
+};
 
 export type SortBy = 'relevance' | 'submittedDate' | 'lastUpdatedDate';
 
@@ -110,6 +162,7 @@ export class ArxivClient {
   readonly #maxRetryWaitMs: number;
   readonly #random: () => number;
   readonly #pageSize: number;
+  readonly #limits: Record<BodyKind, BodyLimit>;
 
   constructor(options: ArxivClientOptions) {
     this.#rssUrl = options.rssUrl.replace(/\/+$/, '');
@@ -123,6 +176,18 @@ export class ArxivClient {
     this.#maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000;
     this.#random = options.random ?? Math.random;
     this.#pageSize = options.pageSize ?? 100;
+    const maxBytes: Record<BodyKind, number> = {
+      listing: options.maxListingBytes ?? DEFAULT_BODY_LIMITS.listing,
+      api: options.maxApiBytes ?? DEFAULT_BODY_LIMITS.api,
+      html: options.maxHtmlBytes ?? DEFAULT_BODY_LIMITS.html,
+      pdf: options.maxPdfBytes ?? DEFAULT_BODY_LIMITS.pdf,
+    };
+    this.#limits = {
+      listing: { ...BODY_KINDS.listing, maxBytes: maxBytes.listing },
+      api: { ...BODY_KINDS.api, maxBytes: maxBytes.api },
+      html: { ...BODY_KINDS.html, maxBytes: maxBytes.html },
+      pdf: { ...BODY_KINDS.pdf, maxBytes: maxBytes.pdf },
+    };
     const contact =
       options.contact.includes('@') && !options.contact.includes('://')
         ? `mailto:${options.contact}`
@@ -139,7 +204,7 @@ export class ArxivClient {
     if (codes.length === 0)
       throw new UserError('QUERY_INVALID', 'Name at least one arXiv category, such as cs.AI.');
     const url = `${this.#rssUrl}/${codes.join('+')}`;
-    const feed = await this.#getFeed(url, RSS_ACCEPT, options.signal);
+    const feed = await this.#getFeed(url, RSS_ACCEPT, 'listing', options.signal);
     if (feed.kind !== 'listing') throw malformed(`expected an RSS listing from ${url}, got an Atom feed`);
     return { url, feed };
   }
@@ -203,13 +268,20 @@ export class ArxivClient {
 
   /**
    * A gated GET of any URL (a feed, an arXiv HTML or PDF page). A definite answer, 404 and other 4xx included,
-   * is returned for the caller to judge; 429, 5xx and network errors are retried, then thrown.
+   * is returned for the caller to judge; 429, 5xx and network errors are retried, then thrown. `kind` says
+   * which size limit applies (`html`, `pdf`; a feed's, the listing limit, by default); a larger body throws
+   * ResponseTooLargeError and is not retried.
    */
   async download(
     url: string,
-    options: { accept?: string; signal?: AbortSignal } = {},
+    options: { accept?: string; signal?: AbortSignal; kind?: BodyKind } = {},
   ): Promise<DownloadResult> {
-    const response = await this.#send(url, options.accept ?? '*/*', options.signal);
+    const response = await this.#send(
+      url,
+      options.accept ?? '*/*',
+      options.kind ?? 'listing',
+      options.signal,
+    );
     return {
       url: response.url,
       status: response.status,
@@ -224,7 +296,7 @@ export class ArxivClient {
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     const start = Number(params.start ?? 0);
     for (let attempt = 1; ; attempt++) {
-      const feed = await this.#getFeed(url.href, ATOM_ACCEPT, signal);
+      const feed = await this.#getFeed(url.href, ATOM_ACCEPT, 'api', signal);
       if (feed.kind !== 'search')
         throw malformed(`expected an Atom feed from ${url.href}, got an RSS listing`);
       if (feed.papers.length > 0 || start >= feed.totalResults) return feed;
@@ -245,8 +317,13 @@ export class ArxivClient {
   }
 
   /** A feed; a 4xx answer that carries arXiv's own error feed or entry throws that error. */
-  async #getFeed(url: string, accept: string, signal: AbortSignal | undefined): Promise<ArxivFeed> {
-    const response = await this.#send(url, accept, signal);
+  async #getFeed(
+    url: string,
+    accept: string,
+    kind: BodyKind,
+    signal: AbortSignal | undefined,
+  ): Promise<ArxivFeed> {
+    const response = await this.#send(url, accept, kind, signal);
     if (response.status >= 200 && response.status < 300) return parseFeed(response.body);
     try {
       parseFeed(response.body);
@@ -261,10 +338,13 @@ export class ArxivClient {
     );
   }
 
-  /** Attempts until arXiv gives a definite answer (2xx-4xx but 429), retrying the rest; throws when out of tries. */
-  async #send(url: string, accept: string, signal: AbortSignal | undefined): Promise<Answer> {
+  /**
+   * Attempts until arXiv gives a definite answer (2xx-4xx but 429), retrying the rest; throws when out of
+   * tries. A body over its kind's limit throws at once: it would be as large again.
+   */
+  async #send(url: string, accept: string, kind: BodyKind, signal: AbortSignal | undefined): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#gate.run(() => this.#attempt(url, accept, attempt, signal), signal);
+      const outcome = await this.#gate.run(() => this.#attempt(url, accept, kind, attempt, signal), signal);
       if (outcome.kind === 'response' && !isRetryableStatus(outcome.status)) return outcome;
       if (attempt > this.#maxRetries) throw exhausted(outcome, attempt, url);
       const waitMs = this.#retryWait(outcome, attempt);
@@ -275,22 +355,34 @@ export class ArxivClient {
     }
   }
 
-  /** One HTTP attempt; a network failure or timeout is returned as such, a caller's abort is thrown. */
+  /**
+   * One HTTP attempt; a network failure or timeout is returned as such, a caller's abort and a body over the
+   * limit are thrown. The body of a 429 or 5xx answer is not read (it is retried whatever it says).
+   */
   async #attempt(
     url: string,
     accept: string,
+    kind: BodyKind,
     attempt: number,
     signal: AbortSignal | undefined,
   ): Promise<Attempt> {
     const started = performance.now();
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     let outcome: Attempt;
+    let status: number | undefined;
     try {
       const response = await fetch(url, {
         headers: { 'user-agent': this.userAgent, accept },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
-      const body = Buffer.from(await response.arrayBuffer());
+      status = response.status;
+      let body: Buffer;
+      if (isRetryableStatus(response.status)) {
+        response.body?.cancel().catch(() => {});
+        body = Buffer.alloc(0);
+      } else {
+        body = await readLimited(response, this.#limits[kind]);
+      }
       outcome = {
         kind: 'response',
         url: response.url || url,
@@ -302,6 +394,20 @@ export class ArxivClient {
       this.#logger.debug({ url, attempt, status: response.status, bytes: body.length }, 'arXiv answered');
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (error instanceof ResponseTooLargeError) {
+        // Counted as a failed attempt, not by its status: the answer was not usable.
+        this.#onRequest?.({
+          url,
+          attempt,
+          durationMs: performance.now() - started,
+          error: `larger than ${formatBytes(error.maxBytes)} (${error.key})`,
+        });
+        this.#logger.warn(
+          { url, attempt, status, maxBytes: error.maxBytes, declaredBytes: error.declaredBytes },
+          `arXiv sent more than ${error.key} allows; not read`,
+        );
+        throw error;
+      }
       const failure: NetworkFailure = timeout.aborted
         ? { kind: 'timeout', reason: `no answer within ${formatSeconds(this.#timeoutMs)}`, code: null }
         : networkFailure(error);
@@ -350,6 +456,10 @@ export function arxivClientOptions(config: Config['arxiv'], version: string): Ar
     maxRetries: config.max_retries,
     contact: config.contact,
     version,
+    maxListingBytes: config.max_listing_bytes,
+    maxApiBytes: config.max_api_bytes,
+    maxHtmlBytes: config.max_html_bytes,
+    maxPdfBytes: config.max_pdf_bytes,
   };
 }
 

@@ -18,6 +18,12 @@ const number = (min: number, max: number) => {
   return z.number({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
 };
 
+/**
+ * A size limit on what a server sends, in bytes: 10 kB to 500 MB (a text over about 512 MB cannot be a
+ * JavaScript string at all).
+ */
+const byteLimit = wholeNumber(10_000, 500_000_000);
+
 const text = (what: string) => z.string({ error: what }).trim().min(1, { error: what });
 
 /**
@@ -71,6 +77,8 @@ const aiSummary = z.object({
   max_retries: wholeNumber(0, 10).default(3),
   /** A digest goes out with the summaries ready by then; the rest finish in the background for the cache. */
   digest_deadline_seconds: wholeNumber(1, 3600).default(120),
+  /** The most bytes read of one answer of the model endpoint (a longest summary is well under 200 kB). */
+  max_response_bytes: byteLimit.default(4_000_000),
 });
 
 const arxiv = z.object({
@@ -85,6 +93,14 @@ const arxiv = z.object({
   max_retries: wholeNumber(0, 10).default(4),
   /** Sent in the User-Agent so arXiv can reach whoever runs the bot: a URL or an email address. */
   contact: text('a contact URL or email address').default('https://github.com/arxiv-digest/arxiv-digest'),
+  /**
+   * The most bytes read of each kind of answer (see DEFAULT_BODY_LIMITS in src/arxiv/client.ts for real
+   * sizes): a larger one is cut off and refused rather than held in memory.
+   */
+  max_listing_bytes: byteLimit.default(50_000_000),
+  max_api_bytes: byteLimit.default(20_000_000),
+  max_html_bytes: byteLimit.default(20_000_000),
+  max_pdf_bytes: byteLimit.default(50_000_000),
 });
 
 const store = z.object({

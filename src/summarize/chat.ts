@@ -8,6 +8,7 @@ import {
   networkFailure,
   unreachableMessage,
 } from '../errors.ts';
+import { type BodyLimit, limitResponse } from '../http-body.ts';
 import type { Logger } from '../log.ts';
 import { estimateTokens } from './budget.ts';
 
@@ -32,8 +33,16 @@ export interface ChatSettings {
   retryBaseMs: number;
   /** The longest wait between attempts; a Retry-After asking for longer ends the retries. */
   maxRetryDelayMs: number;
+  /**
+   * The most bytes read of one answer (`ai_summary.max_response_bytes`); a larger one fails with
+   * ResponseTooLargeError, not retried. DEFAULT_MAX_RESPONSE_BYTES when not given.
+   */
+  maxResponseBytes?: number;
   logger: Logger;
 }
+
+/** 4 MB: a structured summary of 32 000 tokens, even in a script JSON escapes as \uXXXX, is under 1 MB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4_000_000;
 
 export interface ChatRequest {
   system: string;
@@ -66,7 +75,17 @@ export class ChatModel {
 
   constructor(settings: ChatSettings) {
     this.#settings = settings;
+    const limit: BodyLimit = {
+      maxBytes: settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      key: 'ai_summary.max_response_bytes',
+      what: "The summary model's answer",
+      check: 'check ai_summary.base_url',
+      code: 'LLM_HTTP',
+    };
     this.#client = new OpenAI({
+      // The package reads answers whole; this body stops at the limit (and a Content-Length above it is
+      // refused unread), so an endless answer fails with ResponseTooLargeError instead of filling memory.
+      fetch: async (input, init) => limitResponse(await fetch(input, init), limit),
       apiKey: settings.apiKey,
       baseURL: settings.baseUrl,
       maxRetries: 0,

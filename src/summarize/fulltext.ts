@@ -59,13 +59,17 @@ function withMetadataAbstract(paper: Paper, sections: readonly Section[]): Secti
 }
 
 async function fromHtml(url: string, options: FullTextOptions): Promise<FullText | null> {
-  const response = await options.download(url, { accept: 'text/html', ...signalOf(options) });
+  const response = await options.download(url, { accept: 'text/html', kind: 'html', ...signalOf(options) });
   if (response.status !== 200 || !/html/i.test(response.contentType ?? 'text/html')) return null;
   return extractHtml(response.body.toString('utf8'));
 }
 
 async function fromPdf(url: string, options: FullTextOptions): Promise<FullText | null> {
-  const response = await options.download(url, { accept: 'application/pdf', ...signalOf(options) });
+  const response = await options.download(url, {
+    accept: 'application/pdf',
+    kind: 'pdf',
+    ...signalOf(options),
+  });
   // The header may follow a few bytes of junk; PDF readers look in the first kilobyte.
   if (response.status !== 200 || !response.body.subarray(0, 1024).toString('latin1').includes('%PDF-'))
     return null;

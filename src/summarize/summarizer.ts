@@ -7,7 +7,7 @@ import { type Logger, silentLogger } from '../log.ts';
 import { withTimeout } from '../timeout.ts';
 import { fitToBudget, sectionsTokens } from './budget.ts';
 import { cacheKey, SummaryCache } from './cache.ts';
-import { ChatModel, ContextLengthError } from './chat.ts';
+import { ChatModel, ContextLengthError, DEFAULT_MAX_RESPONSE_BYTES } from './chat.ts';
 import type { FullTextSource, Section } from './document.ts';
 import { extractiveSummary } from './extractive.ts';
 import { abstractOnly, type Download, fetchFullText } from './fulltext.ts';
@@ -34,6 +34,8 @@ export interface SummarizerTuning {
   maxRetries: number;
   retryBaseMs: number;
   maxRetryDelayMs: number;
+  /** The most bytes read of one answer of the model (`ai_summary.max_response_bytes`). */
+  maxResponseBytes: number;
   /** How long an extractive fallback stands in (in memory only) before the model is asked again. */
   fallbackTtlMs: number;
   /** How long `summarizeDigest` waits when no deadline is given. */
@@ -53,6 +55,7 @@ export const DEFAULT_TUNING: SummarizerTuning = {
   maxRetries: 3,
   retryBaseMs: 1_000,
   maxRetryDelayMs: 60_000,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
   fallbackTtlMs: 15 * 60_000,
   digestDeadlineMs: 120_000,
   htmlBaseUrl: 'https://arxiv.org/html',
@@ -162,6 +165,7 @@ export class Summarizer {
           maxRetries: this.#tuning.maxRetries,
           retryBaseMs: this.#tuning.retryBaseMs,
           maxRetryDelayMs: this.#tuning.maxRetryDelayMs,
+          maxResponseBytes: this.#tuning.maxResponseBytes,
           logger: this.#logger,
         })
       : null;

@@ -18,7 +18,9 @@ import { hasSharedFixtures, readArxivPyRecording, readSharedFixture } from '../s
  *   empty while totalResults says there is more, as arXiv's own sometimes do.
  * - GET /pdf/<id>, /html/<id>: bodies set by a test (`setPdf`, `setHtml`), else 404.
  *
- * Faults (`fail`) are queued and each is used by the next matching request. Every request is recorded with
+ * Faults (`fail`) are queued and each is used by the next matching request. `faults.huge(bytes)` streams a
+ * body of that many bytes (a document's start, then spaces) without holding it in memory, with or without a
+ * Content-Length, and stops when the client hangs up; `hugeSent` says how much went out. Every request is recorded with
  * its arrival and completion time (performance.now() of this process), and the most requests ever in flight
  * at once is kept in `maxInFlight`.
  *
@@ -39,6 +41,7 @@ export type Fault = (
   | { kind: 'reset' }
   | { kind: 'empty-page' }
   | { kind: 'malformed' }
+  | { kind: 'huge'; bytes: number; contentLength: boolean }
 ) & {
   /** Only a request to this route uses the fault (any route by default; `empty-page` defaults to `api`). */
   on?: Route;
@@ -58,6 +61,13 @@ export const faults = {
   reset: (): Fault => ({ kind: 'reset' }),
   emptyPage: (): Fault => ({ kind: 'empty-page', on: 'api' }),
   malformed: (): Fault => ({ kind: 'malformed' }),
+  /** A 200 answer of `bytes` bytes, streamed; with `contentLength: true` announced in a Content-Length. */
+  huge: (bytes: number, options: { contentLength?: boolean; on?: Route } = {}): Fault => ({
+    kind: 'huge',
+    bytes,
+    contentLength: options.contentLength ?? false,
+    ...(options.on ? { on: options.on } : {}),
+  }),
 };
 
 export interface RecordedRequest {
@@ -108,6 +118,8 @@ export interface FakeArxiv {
   requests: RecordedRequest[];
   readonly inFlight: number;
   readonly maxInFlight: number;
+  /** Bytes written of each `huge` answer, in order (final once the connection closed). */
+  readonly hugeSent: readonly number[];
   /** Serves this RSS document for every listing request, or only for this set of categories. */
   setListing(xml: string | Buffer, categories?: readonly string[]): void;
   /** Makes `query` (as a person would type it, e.g. `graph neural`) answer with these papers. */
@@ -150,6 +162,7 @@ export async function startFakeArxiv(options: FakeArxivOptions = {}): Promise<Fa
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
+  const hugeSent: number[] = [];
 
   const indexEntries = (entries: readonly string[]) => {
     for (const entry of entries) {
@@ -197,6 +210,13 @@ export async function startFakeArxiv(options: FakeArxivOptions = {}): Promise<Fa
   ) => {
     if (fault?.kind === 'reset') {
       request.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'huge') {
+      const index = hugeSent.push(0) - 1;
+      streamHuge(response, fault, route, (sent) => {
+        hugeSent[index] = sent;
+      });
       return;
     }
     if (fault?.kind === 'status') {
@@ -297,6 +317,7 @@ export async function startFakeArxiv(options: FakeArxivOptions = {}): Promise<Fa
     get maxInFlight() {
       return maxInFlight;
     },
+    hugeSent,
     setListing(xml, categories) {
       listings.set(categories ? categoryKey(categories) : '*', xml);
     },
@@ -328,6 +349,54 @@ export async function startFakeArxiv(options: FakeArxivOptions = {}): Promise<Fa
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** The start of a huge body, so that it looks like the route's document to whoever reads its first bytes. */
+const HUGE_START: Record<Route | 'other', { contentType: string; start: string }> = {
+  rss: {
+    contentType: RSS_TYPE,
+    start: '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>huge</title>',
+  },
+  api: {
+    contentType: ATOM_TYPE,
+    start: '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+  },
+  html: { contentType: 'text/html; charset=utf-8', start: '<!DOCTYPE html>\n<html><body>' },
+  pdf: { contentType: 'application/pdf', start: '%PDF-1.5\n' },
+  other: { contentType: 'application/octet-stream', start: '' },
+};
+
+/**
+ * Writes `fault.bytes` bytes in 64 kB pieces, waiting for the socket to drain, so a gigabyte costs this
+ * process nothing; stops when the client closes the connection. `onSent` gets the running total.
+ */
+function streamHuge(
+  response: ServerResponse,
+  fault: { bytes: number; contentLength: boolean },
+  route: Route | null,
+  onSent: (sent: number) => void,
+): void {
+  const { contentType, start } = HUGE_START[route ?? 'other'];
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (fault.contentLength) headers['content-length'] = String(fault.bytes);
+  response.writeHead(200, headers);
+  const piece = Buffer.alloc(64 * 1024, ' ');
+  const first = Buffer.concat([Buffer.from(start), piece]).subarray(0, piece.length);
+  let sent = 0;
+  const write = (): void => {
+    while (sent < fault.bytes && !response.destroyed) {
+      const size = Math.min(piece.length, fault.bytes - sent);
+      const chunk = (sent === 0 ? first : piece).subarray(0, size);
+      sent += size;
+      onSent(sent);
+      if (!response.write(chunk)) {
+        response.once('drain', write);
+        return;
+      }
+    }
+    if (sent >= fault.bytes && !response.destroyed) response.end();
+  };
+  write();
 }
 
 function routeOf(path: string): Route | null {

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
  * of OpenAI's API (chat.completion objects with `usage`; errors as {"error": {message, type, param, code}}),
  * so the real `openai` client can be pointed at it. It records every request. By default it answers with a
  * deterministic summary made from the request, so a test can see what the model was sent; queued replies
- * make it fail (429 with retry-after, 5xx, 400 context_length_exceeded), stall, or say odd things.
+ * make it fail (429 with retry-after, 5xx, 400 context_length_exceeded), stall, say odd things, or send a
+ * huge answer (streamed, never held in memory).
  */
 
 export type FakeReply =
@@ -25,7 +26,12 @@ export type FakeReply =
   /** 400 with code context_length_exceeded, worded as OpenAI does. */
   | { type: 'context-length' }
   /** Waits, then gives `then` (a summary by default); a client that gives up first gets nothing. */
-  | { type: 'slow'; delayMs: number; then?: FakeReply };
+  | { type: 'slow'; delayMs: number; then?: FakeReply }
+  /**
+   * A chat.completion of exactly `bytes` bytes (its content a run of "a"), streamed in 64 kB pieces; with a
+   * Content-Length when `contentLength` is true. Stops when the client hangs up (see `hugeSent`).
+   */
+  | { type: 'huge'; bytes: number; contentLength?: boolean };
 
 export interface RecordedRequest {
   model: string;
@@ -53,6 +59,8 @@ export interface FakeOpenAIServer {
   readonly requests: RecordedRequest[];
   /** The most requests that were open at the same time. */
   readonly maxConcurrent: number;
+  /** Bytes written of each `huge` answer, in order (final once the connection closed). */
+  readonly hugeSent: readonly number[];
   /** Replies for the next requests, in order; then the default reply. */
   enqueue(...replies: FakeReply[]): void;
   /** The reply once the queue is empty ({type: 'summary'} to start with). */
@@ -67,6 +75,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIOptions = {}): Pr
   let completionCount = 0;
   let open = 0;
   let maxConcurrent = 0;
+  const hugeSent: number[] = [];
 
   const server = createServer((req, res) => {
     open++;
@@ -165,6 +174,13 @@ export async function startFakeOpenAIServer(options: FakeOpenAIOptions = {}): Pr
           code: 'context_length_exceeded',
         });
         return;
+      case 'huge': {
+        const index = hugeSent.push(0) - 1;
+        streamHugeCompletion(res, request, answer.bytes, answer.contentLength ?? false, (sent) => {
+          hugeSent[index] = sent;
+        });
+        return;
+      }
       case 'slow': {
         const timer = setTimeout(
           () => reply(res, request, answer.then ?? { type: 'summary' }),
@@ -184,6 +200,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIOptions = {}): Pr
     get maxConcurrent() {
       return maxConcurrent;
     },
+    hugeSent,
     enqueue: (...replies) => {
       queue.push(...replies);
     },
@@ -281,4 +298,52 @@ function send(
     ...headers,
   });
   res.end(text);
+}
+
+/** A valid chat.completion of exactly `bytes` bytes, written as the socket drains; see FakeReply 'huge'. */
+function streamHugeCompletion(
+  res: ServerResponse,
+  request: RecordedRequest,
+  bytes: number,
+  contentLength: boolean,
+  onSent: (sent: number) => void,
+): void {
+  const head = Buffer.from(
+    `{"id":"chatcmpl-huge","object":"chat.completion","created":0,"model":${JSON.stringify(request.model)},"choices":[{"index":0,"message":{"role":"assistant","content":"`,
+  );
+  const tail = Buffer.from('"},"finish_reason":"stop"}]}');
+  const fill = Math.max(0, bytes - head.length - tail.length);
+  const total = head.length + fill + tail.length;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (contentLength) headers['content-length'] = String(total);
+  res.writeHead(200, headers);
+  const piece = Buffer.alloc(64 * 1024, 'a');
+  let sent = 0;
+  let filled = 0;
+  const write = (): void => {
+    if (sent === 0) {
+      sent += head.length;
+      onSent(sent);
+      if (!res.write(head)) {
+        res.once('drain', write);
+        return;
+      }
+    }
+    while (filled < fill && !res.destroyed) {
+      const chunk = piece.subarray(0, Math.min(piece.length, fill - filled));
+      filled += chunk.length;
+      sent += chunk.length;
+      onSent(sent);
+      if (!res.write(chunk)) {
+        res.once('drain', write);
+        return;
+      }
+    }
+    if (filled >= fill && !res.destroyed) {
+      sent += tail.length;
+      onSent(sent);
+      res.end(tail);
+    }
+  };
+  write();
 }
