@@ -12,6 +12,7 @@
  */
 import { once } from 'node:events';
 import { type Client, Events, type GatewayDispatchPayload, PermissionFlagsBits } from 'discord.js';
+import { BoundedCache } from '../../src/bounded-cache.ts';
 import type {
   AdapterHealth,
   ChatAdapter,
@@ -58,8 +59,14 @@ export class DiscordAdapter implements ChatAdapter {
   readonly #life = new AdapterLifecycle('Discord');
   readonly #client: Client;
   readonly #poster: DiscordPoster;
-  /** Whether a channel is a thread, and its parent: asked once per channel a reaction comes from. */
-  readonly #parents = new Map<string, Promise<string | null>>();
+  /**
+   * Whether a channel is a thread, and its parent: asked once per channel a reaction comes from (a thread's
+   * parent never changes), for at most 10,000 channels and a day, so many channels do not pile up here.
+   */
+  readonly #parents = new BoundedCache<string, Promise<string | null>>({
+    maxEntries: 10_000,
+    ttlMs: 24 * 60 * 60_000,
+  });
   #gatewayNote = '';
 
   constructor(options: DiscordAdapterOptions) {
@@ -232,16 +239,15 @@ export class DiscordAdapter implements ChatAdapter {
 
   /** The parent channel of a thread; null for a channel that is not one. */
   #parentOf(channel: string): Promise<string | null> {
-    let parent = this.#parents.get(channel);
-    if (!parent) {
-      parent = this.#client.channels
-        .fetch(channel)
-        .then((fetched) =>
-          fetched && isThreadType(fetched.type) && 'parentId' in fetched ? fetched.parentId : null,
-        );
-      this.#parents.set(channel, parent);
-      parent.catch(() => this.#parents.delete(channel));
-    }
+    const known = this.#parents.get(channel);
+    if (known) return known;
+    const parent = this.#client.channels
+      .fetch(channel)
+      .then((fetched) =>
+        fetched && isThreadType(fetched.type) && 'parentId' in fetched ? fetched.parentId : null,
+      );
+    this.#parents.set(channel, parent);
+    parent.catch(() => this.#parents.deleteIf(channel, parent));
     return parent;
   }
 }

@@ -23,6 +23,7 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
 } from 'discord.js';
+import { BoundedCache } from '../../src/bounded-cache.ts';
 import type { MessageRef, OutboundMessage, PostOptions, TargetId } from '../../src/chat/types.ts';
 import type { Logger } from '../../src/log.ts';
 import { PostedKeys } from '../kit/posted-keys.ts';
@@ -70,12 +71,21 @@ export class DiscordPoster {
   readonly #titles = new PostedKeys<string>({ limit: 10_000 });
   readonly #historyDepth: number;
   readonly #posted = new PostedKeys<MessageRef>({ limit: 10_000 });
+  /*
+   * What is remembered about users, threads and channels is bounded by size and age, so a process that meets
+   * many of them levels off (bench/soak.bench.ts). Forgetting costs one request the next time: a DM channel
+   * is opened again (Discord answers with the same one), a thread is created again (Discord answers that it
+   * exists, which #createThread takes as done), a channel's type is read again.
+   */
   /** A user's DM channel, opened once. */
-  readonly #dms = new Map<string, Promise<string>>();
+  readonly #dms = new BoundedCache<string, Promise<string>>({ maxEntries: 10_000, ttlMs: 24 * 60 * 60_000 });
   /** Threads known to exist (or being created), by root message id, so concurrent replies create one. */
-  readonly #threads = new Map<string, Promise<void>>();
-  /** Channel types, by id: a forum takes posts as threads. */
-  readonly #types = new Map<string, ChannelType>();
+  readonly #threads = new BoundedCache<string, Promise<void>>({
+    maxEntries: 10_000,
+    ttlMs: 24 * 60 * 60_000,
+  });
+  /** Channel types, by id: a forum takes posts as threads. A channel's type can change (rarely): an hour. */
+  readonly #types = new BoundedCache<string, ChannelType>({ maxEntries: 10_000, ttlMs: 60 * 60_000 });
 
   constructor(options: DiscordPosterOptions) {
     this.#rest = options.rest;
@@ -83,6 +93,17 @@ export class DiscordPoster {
     this.#botId = options.botId;
     this.#cachedType = options.cachedType ?? (() => undefined);
     this.#historyDepth = options.historyDepth;
+  }
+
+  /** How many entries each in-memory cache holds (the soak benchmark prints them). */
+  cacheSizes(): Record<string, number> {
+    return {
+      discordDms: this.#dms.size,
+      discordThreads: this.#threads.size,
+      discordTypes: this.#types.size,
+      discordTitles: this.#titles.size,
+      discordPosted: this.#posted.size,
+    };
   }
 
   async post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {
@@ -191,13 +212,12 @@ export class DiscordPoster {
 
   /** Makes sure the thread started from `root` exists: it does for a forum post, else it is created once. */
   #ensureThread(channel: string, root: string, message: OutboundMessage): Promise<void> {
-    let ready = this.#threads.get(root);
-    if (!ready) {
-      ready = this.#createThread(channel, root, message);
-      this.#threads.set(root, ready);
-      // A failed creation is tried again by the next post.
-      ready.catch(() => this.#threads.delete(root));
-    }
+    const known = this.#threads.get(root);
+    if (known) return known;
+    const ready = this.#createThread(channel, root, message);
+    this.#threads.set(root, ready);
+    // A failed creation is tried again by the next post.
+    ready.catch(() => this.#threads.deleteIf(root, ready));
     return ready;
   }
 
@@ -228,14 +248,13 @@ export class DiscordPoster {
   }
 
   #dm(user: string): Promise<string> {
-    let channel = this.#dms.get(user);
-    if (!channel) {
-      channel = this.#call('open a direct message', () =>
-        this.#rest.post(Routes.userChannels(), { body: { recipient_id: user } }),
-      ).then((dm) => (dm as APIChannel).id);
-      this.#dms.set(user, channel);
-      channel.catch(() => this.#dms.delete(user));
-    }
+    const known = this.#dms.get(user);
+    if (known) return known;
+    const channel = this.#call('open a direct message', () =>
+      this.#rest.post(Routes.userChannels(), { body: { recipient_id: user } }),
+    ).then((dm) => (dm as APIChannel).id);
+    this.#dms.set(user, channel);
+    channel.catch(() => this.#dms.deleteIf(user, channel));
     return channel;
   }
 

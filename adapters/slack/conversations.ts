@@ -5,6 +5,7 @@
  * a member of a channel.
  */
 import type { webApi } from '@slack/bolt';
+import { BoundedCache } from '../../src/bounded-cache.ts';
 import type { MessageRef, TargetId, UserId } from '../../src/chat/types.ts';
 import type { Logger } from '../../src/log.ts';
 import { botNameOf, type Identity } from './connection.ts';
@@ -42,6 +43,13 @@ export interface SlackConversationsOptions {
 }
 
 const HISTORY_PAGE = 200;
+/**
+ * What is remembered about users and channels is bounded, so a storm of commands from many users levels off:
+ * the direct-message conversations (which never change, but a user reached once a year need not be kept) and
+ * the membership answers (good for `membershipTtlMs` anyway).
+ */
+const DM_CACHE = { maxEntries: 10_000, ttlMs: 24 * 60 * 60_000 };
+const MEMBERSHIP_ENTRIES = 10_000;
 
 export class SlackConversations {
   readonly #client: webApi.WebClient;
@@ -49,9 +57,11 @@ export class SlackConversations {
   readonly #identity: () => Identity | null;
   readonly #historyDepth: number;
   readonly #membershipTtlMs: number;
-  readonly #dmChannels = new Map<string, string>();
-  readonly #dmUsers = new Map<string, string>();
-  readonly #membership = new Map<string, { member: boolean; until: number }>();
+  /** The bot's DM conversation with a user, by user id; and the other way. */
+  readonly #dmChannels = new BoundedCache<string, string>(DM_CACHE);
+  readonly #dmUsers = new BoundedCache<string, string>(DM_CACHE);
+  /** Whether a user is a member of a channel, by channel and user. */
+  readonly #membership: BoundedCache<string, boolean>;
 
   constructor(options: SlackConversationsOptions) {
     this.#client = options.client;
@@ -59,6 +69,19 @@ export class SlackConversations {
     this.#identity = options.identity;
     this.#historyDepth = options.historyDepth;
     this.#membershipTtlMs = options.membershipTtlMs;
+    this.#membership = new BoundedCache({
+      maxEntries: MEMBERSHIP_ENTRIES,
+      ttlMs: Math.max(1, options.membershipTtlMs),
+    });
+  }
+
+  /** How many entries each in-memory cache holds (the soak benchmark prints them). */
+  cacheSizes(): Record<string, number> {
+    return {
+      slackDmChannels: this.#dmChannels.size,
+      slackDmUsers: this.#dmUsers.size,
+      slackMembership: this.#membership.size,
+    };
   }
 
   /** The conversation id for a target: the channel, or the bot's direct-message conversation with a user. */
@@ -205,9 +228,9 @@ export class SlackConversations {
     if (where.kind === 'user') return where.user === who.user && where.team === who.team;
     const cacheKey = `${where.channel}\u0000${who.user}`;
     const cached = this.#membership.get(cacheKey);
-    if (cached && cached.until > Date.now()) return cached.member;
+    if (cached !== undefined) return cached;
     const member = await this.#isMember(where.channel, who.user);
-    this.#membership.set(cacheKey, { member, until: Date.now() + this.#membershipTtlMs });
+    if (this.#membershipTtlMs > 0) this.#membership.set(cacheKey, member);
     return member;
   }
 
