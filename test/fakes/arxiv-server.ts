@@ -41,7 +41,7 @@ export type Fault = (
   | { kind: 'reset' }
   | { kind: 'empty-page' }
   | { kind: 'malformed' }
-  | { kind: 'huge'; bytes: number; contentLength: boolean }
+  | { kind: 'huge'; bytes: number; contentLength: boolean; status: number }
 ) & {
   /** Only a request to this route uses the fault (any route by default; `empty-page` defaults to `api`). */
   on?: Route;
@@ -61,11 +61,15 @@ export const faults = {
   reset: (): Fault => ({ kind: 'reset' }),
   emptyPage: (): Fault => ({ kind: 'empty-page', on: 'api' }),
   malformed: (): Fault => ({ kind: 'malformed' }),
-  /** A 200 answer of `bytes` bytes, streamed; with `contentLength: true` announced in a Content-Length. */
-  huge: (bytes: number, options: { contentLength?: boolean; on?: Route } = {}): Fault => ({
+  /**
+   * An answer of `bytes` bytes, streamed; with `contentLength: true` announced in a Content-Length. Status 200
+   * unless `status` says otherwise.
+   */
+  huge: (bytes: number, options: { contentLength?: boolean; status?: number; on?: Route } = {}): Fault => ({
     kind: 'huge',
     bytes,
     contentLength: options.contentLength ?? false,
+    status: options.status ?? 200,
     ...(options.on ? { on: options.on } : {}),
   }),
 };
@@ -372,14 +376,14 @@ const HUGE_START: Record<Route | 'other', { contentType: string; start: string }
  */
 function streamHuge(
   response: ServerResponse,
-  fault: { bytes: number; contentLength: boolean },
+  fault: { bytes: number; contentLength: boolean; status: number },
   route: Route | null,
   onSent: (sent: number) => void,
 ): void {
   const { contentType, start } = HUGE_START[route ?? 'other'];
   const headers: Record<string, string> = { 'content-type': contentType };
   if (fault.contentLength) headers['content-length'] = String(fault.bytes);
-  response.writeHead(200, headers);
+  response.writeHead(fault.status, headers);
   const piece = Buffer.alloc(64 * 1024, ' ');
   const first = Buffer.concat([Buffer.from(start), piece]).subarray(0, piece.length);
   let sent = 0;
