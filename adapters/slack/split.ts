@@ -16,12 +16,16 @@ function insideAtomic(ranges: Array<[number, number]>, at: number): boolean {
   return ranges.some(([start, end]) => at > start && at < end);
 }
 
-/** The best place at or before `max` to cut `text`, so that the first piece is `text.slice(0, cut)`. */
-function cutPoint(text: string, max: number): number {
+/**
+ * The best place at or before `max` to cut `text`, so that the first piece is `text.slice(0, cut)`; always
+ * after `floor`, so that the piece holds more than a fence reopened at its start (else the cut makes no
+ * progress: the piece is that fence alone, and closing and reopening it gives back the same text).
+ */
+function cutPoint(text: string, max: number, floor: number): number {
   const ranges = atomicRanges(text.slice(0, max + 1));
   for (const separator of ['\n\n', '\n', ' ']) {
     let at = text.lastIndexOf(separator, max);
-    while (at > 0) {
+    while (at > floor) {
       if (!insideAtomic(ranges, at)) return at;
       at = text.lastIndexOf(separator, at - 1);
     }
@@ -29,7 +33,7 @@ function cutPoint(text: string, max: number): number {
   // No separator: a hard cut, moved back to the start of a link or entity it would split.
   let at = max;
   for (const [start, end] of ranges) if (at > start && at < end) at = start;
-  return at > 0 ? at : max;
+  return at > floor ? at : max;
 }
 
 function openFence(text: string): boolean {
@@ -43,7 +47,8 @@ export function splitMrkdwn(text: string, max: number): string[] {
   while (rest.length > max) {
     // Room for a closing fence, should the piece end inside one.
     const budget = rest.includes(FENCE) ? max - FENCE.length - 1 : max;
-    const cut = cutPoint(rest, budget);
+    const reopened = `${FENCE}\n`;
+    const cut = cutPoint(rest, budget, rest.startsWith(reopened) ? reopened.length : 0);
     let piece = rest.slice(0, cut).trimEnd();
     rest = rest.slice(cut).replace(/^[ \n]+/, '');
     if (openFence(piece)) {

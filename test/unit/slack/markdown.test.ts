@@ -81,6 +81,16 @@ describe('splitMrkdwn', () => {
     expect(splitMrkdwn('para one\n\npara two', 12)).toEqual(['para one', 'para two']);
   });
 
+  it('cuts a code fence whose line is longer than a piece, instead of looping forever (found by the fuzz, test/fuzz)', () => {
+    // The only cut before the limit was right after the opening fence: the piece was the fence alone, and
+    // closing and reopening it gave back the same text, forever (a model's summary could freeze the bot).
+    const line = 'x'.repeat(4000);
+    const pieces = splitMrkdwn(`\`\`\`\n${line}\n\`\`\``, 3000);
+    for (const piece of pieces) expect(piece.length).toBeLessThanOrEqual(3000);
+    expect(pieces.join('').replace(/[`\n]/g, '')).toBe(line);
+    expect(splitMrkdwn(`text \`\`\` ${line}`, 3000).length).toBeGreaterThan(1);
+  });
+
   it('closes a code fence it cuts and reopens it in the next piece', () => {
     const code = `\`\`\`\n${Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n')}\n\`\`\``;
     const pieces = splitMrkdwn(code, 60);
