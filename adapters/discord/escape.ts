@@ -225,3 +225,19 @@ export function maskedLink(
 export function endsWithAddress(markdown: string): boolean {
   return /https?:\/\/[^\s<]+$/i.test(markdown);
 }
+
+/**
+ * Pieces of Markdown (spans, inline tokens) joined in order. Discord reads everything after a bare address
+ * up to a space or `<` as part of it (a last run of `.,:;"')]` left out), so a piece glued to an address
+ * that ends the one before would be swallowed, its escapes and the opening of a code span with it, and what
+ * follows read anew (a masked link inside that code span came back to life). Such a piece is set apart by
+ * a space.
+ */
+export function joinMarkdown(pieces: readonly string[]): string {
+  let out = '';
+  for (const piece of pieces) {
+    const glued = endsWithAddress(out) && !/^[.,:;"')\]]*(?:$|[\s<])/.test(piece);
+    out += glued ? ` ${piece}` : piece;
+  }
+  return out;
+}

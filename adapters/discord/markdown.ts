@@ -24,6 +24,7 @@ import {
   escapeCodeLine,
   escapeMarkdown,
   inlineCode,
+  joinMarkdown,
   linkTarget,
 } from './escape.ts';
 
@@ -70,7 +71,7 @@ function discordToken(token: InlineToken | StrikeToken): string {
 }
 
 function inline(text: string): string {
-  return tokenizeInline(text, { strikethrough: true }).map(discordToken).join('');
+  return joinMarkdown(tokenizeInline(text, { strikethrough: true }).map(discordToken));
 }
 
 /** Two spaces a level of list nesting, as Discord nests list items. */

@@ -30,6 +30,7 @@ import {
   endsWithAddress,
   escapeMarkdown,
   inlineCode,
+  joinMarkdown,
   linkTarget,
   maskedLink,
   namesOtherHost,
@@ -427,7 +428,7 @@ function spanMarkdown(span: Span): string {
 }
 
 function spansMarkdown(spans: readonly Span[]): string {
-  return spans.map(spanMarkdown).join('');
+  return joinMarkdown(spans.map(spanMarkdown));
 }
 
 /** Lines as Discord subtext, blank ones dropped. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codeFence, markdownToDiscord, visibleLink } from '../../../adapters/discord/markdown.ts';
+import { readMarkdown } from '../../fakes/discord/shown.ts';
 
 const ZWSP = '\u200b';
 
@@ -64,6 +65,20 @@ describe('markdownToDiscord', () => {
     expect(section.endsWith('```\nafter')).toBe(true);
     // An unclosed fence still shows as code, closed.
     expect(markdownToDiscord('```\nopen <@1>')).toEqual([`\`\`\`\nopen <${ZWSP}@1>\n\`\`\``]);
+  });
+
+  it('sets apart what follows a shown address, which Discord would read as part of it (found by the fuzz, test/fuzz)', () => {
+    // The address ran on over the escaped backticks and the code span's opening: the masked link after
+    // it was read as one, its label posing as arXiv.
+    const forged = '[https://arxiv.org/abs/2401.00001](https://evil.example/phish)';
+    const [section = ''] = markdownToDiscord(`<${forged}\`\`\`><${forged}\`\`\`>`);
+    expect(section).toContain('(https://evil.example/phish) \\`');
+    const links = readMarkdown(section).links;
+    expect(links.filter((link) => link.text !== link.url)).toEqual([]);
+    const [code = ''] = markdownToDiscord(
+      '[a](https://x.org/a)`code`, [b](https://x.org/b). [c](https://x.org/c).d',
+    );
+    expect(code).toBe('a (https://x.org/a) `code`, b (https://x.org/b). c (https://x.org/c) .d');
   });
 
   it('keeps styles working next to a bare address', () => {

@@ -569,6 +569,26 @@ describe('renderMessage: hostile content', () => {
     const raw = JSON.stringify(parts);
     expect(raw).not.toMatch(/@(everyone|here)/);
   });
+
+  it('keeps a code span after a bare address a code span: the address does not run on into it (found by the fuzz, test/fuzz)', () => {
+    // The link span showed its bare address, the code span's opening backtick was read as part of it, and
+    // the masked link inside the code came back to life, its label posing as arXiv.
+    const forged = '[https://arxiv.org/abs/2401.00001](https://evil.example/phish)';
+    const parts = expectWithinLimits({
+      text: '',
+      blocks: [
+        {
+          kind: 'text',
+          spans: [
+            { text: '', link: 'https://arxiv.org/abs/2401.00001' },
+            { text: `<!channel>${forged}`, code: true },
+          ],
+        },
+      ],
+    });
+    expect(inertProblems(parts)).toEqual([]);
+    expect(parts[0]?.embeds[0]?.description).toMatch(/^https:\/\/arxiv\.org\/abs\/2401\.00001 `/);
+  });
 });
 
 describe('splitMarkdown and clipMarkdown', () => {
