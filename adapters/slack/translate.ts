@@ -76,10 +76,12 @@ export function reactionOnMessage(
   callback: ReactionCallback,
   installationTeam: string,
 ): ReactionOnMessage | null {
-  const { event } = callback;
-  if (event.type !== 'reaction_added' || event.item.type !== 'message') return null;
+  // Read defensively: a payload is checked for what it needs, whatever its declared type says.
+  const event = (callback as Partial<ReactionCallback>).event;
+  if (event?.type !== 'reaction_added' || event.item?.type !== 'message') return null;
   const { channel, ts } = event.item;
-  if (!channel || !ts || !event.user || !event.reaction) return null;
+  if (typeof channel !== 'string' || typeof ts !== 'string' || !ts) return null;
+  if (typeof event.user !== 'string' || typeof event.reaction !== 'string' || !event.reaction) return null;
   const team = callback.team_id || installationTeam;
   if (!isSlackId(team) || !isSlackId(channel) || !isSlackId(event.user)) return null;
   return { team, user: userTarget(team, event.user), emoji: event.reaction, channel, ts };

@@ -151,6 +151,8 @@ export class WordMatcher implements TermMatcher {
 
   #evaluate(term: QueryTerm): Hits {
     const termWords = words(term.text);
+    // A term of no words (only marks or punctuation, say a lone combining accent) matches nothing.
+    if (termWords.length === 0) return NO_HITS;
     if (termWords.length === 1) return this.#oneWordHits(termWords[0] as string, term.exact);
     const phraseKey = `${term.exact ? '=' : '~'}${termWords.join(' ')}`;
     let hits = this.#hitsByWords.get(phraseKey);
