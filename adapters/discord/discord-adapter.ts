@@ -126,26 +126,16 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   health(): AdapterHealth {
-    switch (this.#life.state) {
-      case 'idle':
-        return { connected: false, detail: 'discord: not started' };
-      case 'starting':
-        return { connected: false, detail: 'discord: connecting' };
-      case 'stopping':
-        return { connected: false, detail: 'discord: stopping' };
-      case 'stopped':
-        return { connected: false, detail: 'discord: stopped' };
-      case 'running': {
-        const ready = this.#client.isReady();
-        const who = this.#client.user?.tag ?? 'the bot';
-        return {
-          connected: ready,
-          detail: ready
-            ? `discord: ${who} in ${this.#client.guilds.cache.size} server(s)`
-            : `discord: gateway reconnecting${this.#gatewayNote}`,
-        };
-      }
-    }
+    return this.#life.health('discord', () => {
+      const ready = this.#client.isReady();
+      const who = this.#client.user?.tag ?? 'the bot';
+      return {
+        connected: ready,
+        detail: ready
+          ? `discord: ${who} in ${this.#client.guilds.cache.size} server(s)`
+          : `discord: gateway reconnecting${this.#gatewayNote}`,
+      };
+    });
   }
 
   post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {

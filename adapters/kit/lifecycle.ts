@@ -11,7 +11,17 @@
  * stopped; the others refuse: make a new adapter.
  */
 
+import type { AdapterHealth } from '../../src/chat/types.ts';
+
 export type LifecycleState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/** How /healthz words each state but `running`, where the adapter reports its connection itself. */
+const NOT_RUNNING: Readonly<Record<Exclude<LifecycleState, 'running'>, string>> = {
+  idle: 'not started',
+  starting: 'connecting',
+  stopping: 'stopping',
+  stopped: 'stopped',
+};
 
 export interface LifecycleOptions {
   /** Whether start() may follow a finished stop(). Default false. */
@@ -59,6 +69,15 @@ export class AdapterLifecycle {
   /** Whether events and posts are taken. */
   get running(): boolean {
     return this.#state === 'running';
+  }
+
+  /**
+   * The adapter's health for /healthz: `running()`'s report while running (its connection, its session),
+   * else not connected, with the state in words: `slack: not started`, `discord: stopped`.
+   */
+  health(platform: string, running: () => AdapterHealth): AdapterHealth {
+    if (this.#state === 'running') return running();
+    return { connected: false, detail: `${platform}: ${NOT_RUNNING[this.#state]}` };
   }
 
   /** How many tracked posts have not settled yet. */

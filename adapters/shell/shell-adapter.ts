@@ -160,16 +160,17 @@ export class ShellAdapter implements ChatAdapter {
   }
 
   health(): AdapterHealth {
-    const state = this.#life.state;
-    if (state === 'idle') return { connected: false, detail: 'shell: not started' };
-    if (state === 'starting') return { connected: false, detail: 'shell: starting' };
-    if (state !== 'running') return { connected: false, detail: 'shell: stopped' };
-    if (!this.#interactive) {
-      return { connected: true, detail: 'shell: writing posts to the output (no terminal, so no commands)' };
-    }
-    if (!this.#sessionOpen)
-      return { connected: false, detail: 'shell: the session ended (:quit or end of input)' };
-    return { connected: true, detail: `shell: interactive session, ${this.#user} in ${this.#channel}` };
+    return this.#life.health('shell', () => {
+      if (!this.#interactive) {
+        return {
+          connected: true,
+          detail: 'shell: writing posts to the output (no terminal, so no commands)',
+        };
+      }
+      if (!this.#sessionOpen)
+        return { connected: false, detail: 'shell: the session ended (:quit or end of input)' };
+      return { connected: true, detail: `shell: interactive session, ${this.#user} in ${this.#channel}` };
+    });
   }
 
   post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {

@@ -178,18 +178,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   health(): AdapterHealth {
-    switch (this.#life.state) {
-      case 'idle':
-        return { connected: false, detail: 'slack: not started' };
-      case 'starting':
-        return { connected: false, detail: 'slack: connecting' };
-      case 'stopping':
-        return { connected: false, detail: 'slack: stopping' };
-      case 'stopped':
-        return { connected: false, detail: 'slack: stopped' };
-      case 'running':
-        return this.#connection.health();
-    }
+    return this.#life.health('slack', () => this.#connection.health());
   }
 
   post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {

@@ -148,8 +148,7 @@ export class MemoryAdapter implements ChatAdapter {
   }
 
   health(): AdapterHealth {
-    if (this.#life.running) return { connected: true, detail: 'test: in-memory workspace' };
-    return { connected: false, detail: `test: ${this.#life.state === 'idle' ? 'not started' : 'stopped'}` };
+    return this.#life.health('test', () => ({ connected: true, detail: 'test: in-memory workspace' }));
   }
 
   post(target: TargetId, message: OutboundMessage, options: PostOptions = {}): Promise<MessageRef> {

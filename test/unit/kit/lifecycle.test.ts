@@ -211,3 +211,15 @@ describe('AdapterLifecycle', () => {
     expect(life.state).toBe('stopped');
   });
 });
+
+describe('health', () => {
+  it('words every state but running, and asks the adapter while running', async () => {
+    const life = new AdapterLifecycle('Test');
+    const running = () => ({ connected: true, detail: 'test: connected to the fake' });
+    expect(life.health('test', running)).toEqual({ connected: false, detail: 'test: not started' });
+    await life.start(() => undefined);
+    expect(life.health('test', running)).toEqual({ connected: true, detail: 'test: connected to the fake' });
+    await life.stop();
+    expect(life.health('test', running)).toEqual({ connected: false, detail: 'test: stopped' });
+  });
+});
