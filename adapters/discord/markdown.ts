@@ -13,7 +13,7 @@
 import {
   type InlineToken,
   type MarkdownBlock,
-  parseMarkdownBlocks,
+  markdownSections,
   type StrikeToken,
   tokenizeInline,
 } from '../../src/markup/markdown.ts';
@@ -103,27 +103,9 @@ export function codeFence(lines: readonly string[]): string {
 
 /** The Markdown as Discord sections: a new section at every heading. Blank-line runs collapse to one. */
 export function markdownToDiscord(markdown: string): string[] {
-  const sections: string[][] = [[]];
-  for (const block of parseMarkdownBlocks(cleanText(markdown))) {
-    const current = sections.at(-1) as string[];
-    if (block.kind === 'code') {
-      // An unclosed fence still shows its lines, as code.
-      current.push(codeFence(block.lines));
-    } else if (block.kind === 'heading') {
-      const title = block.text.replace(/\*\*|__/g, '');
-      const next = current.length === 0 ? current : [];
-      if (next !== current) sections.push(next);
-      if (title.trim() !== '') next.push(styled('**', title));
-    } else {
-      const converted = line(block);
-      if (converted.trim() === '' && (current.length === 0 || current.at(-1) === '')) continue;
-      current.push(converted.trim() === '' ? '' : converted);
-    }
-  }
-  return sections
-    .map((lines) => {
-      while (lines.at(-1) === '') lines.pop();
-      return lines.join('\n');
-    })
-    .filter((section) => section.trim() !== '');
+  return markdownSections(cleanText(markdown), {
+    code: codeFence,
+    heading: (title) => styled('**', title),
+    line,
+  });
 }

@@ -10,7 +10,7 @@
 import {
   type InlineToken,
   type MarkdownBlock,
-  parseMarkdownBlocks,
+  markdownSections,
   type StrikeToken,
   tokenizeInline,
 } from '../../src/markup/markdown.ts';
@@ -68,27 +68,9 @@ function codeBlock(lines: string[]): string {
 
 /** The Markdown as mrkdwn sections: a new section at every heading. Blank-line runs collapse to one. */
 export function markdownToMrkdwn(markdown: string): string[] {
-  const sections: string[][] = [[]];
-  for (const block of parseMarkdownBlocks(cleanText(markdown))) {
-    const current = sections.at(-1) as string[];
-    if (block.kind === 'code') {
-      // An unclosed fence still shows its lines, as code.
-      current.push(codeBlock(block.lines));
-    } else if (block.kind === 'heading') {
-      const title = block.text.replace(/\*\*|__/g, '');
-      const next = current.length === 0 ? current : [];
-      if (next !== current) sections.push(next);
-      if (title.trim() !== '') next.push(styled('*', title));
-    } else {
-      const converted = line(block);
-      if (converted.trim() === '' && (current.length === 0 || current.at(-1) === '')) continue;
-      current.push(converted.trim() === '' ? '' : converted);
-    }
-  }
-  return sections
-    .map((lines) => {
-      while (lines.at(-1) === '') lines.pop();
-      return lines.join('\n');
-    })
-    .filter((section) => section.trim() !== '');
+  return markdownSections(cleanText(markdown), {
+    code: codeBlock,
+    heading: (title) => styled('*', title),
+    line,
+  });
 }

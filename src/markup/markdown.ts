@@ -74,6 +74,46 @@ export function parseMarkdownBlocks(markdown: string): MarkdownBlock[] {
   return blocks;
 }
 
+/** How a chat platform writes each kind of block (adapters/slack/markdown.ts, adapters/discord/markdown.ts). */
+export interface SectionDialect {
+  /** A fenced block's lines, as a code block no line inside can end. */
+  code(lines: string[]): string;
+  /** A heading's text (without `**` or `__`), styled as the platform's bold line. */
+  heading(title: string): string;
+  /** Any other block as one line of the platform's markup. */
+  line(block: Exclude<MarkdownBlock, { kind: 'code' } | { kind: 'heading' }>): string;
+}
+
+/**
+ * Markdown as sections of a platform's markup: a new section at every heading, so that a long summary can
+ * be cut at section boundaries. Blank-line runs collapse to one; an unclosed fence still shows its lines, as
+ * code; empty sections are dropped. The caller cleans the text first (see parseMarkdownBlocks).
+ */
+export function markdownSections(markdown: string, dialect: SectionDialect): string[] {
+  const sections: string[][] = [[]];
+  for (const block of parseMarkdownBlocks(markdown)) {
+    const current = sections.at(-1) as string[];
+    if (block.kind === 'code') {
+      current.push(dialect.code(block.lines));
+    } else if (block.kind === 'heading') {
+      const title = block.text.replace(/\*\*|__/g, '');
+      const next = current.length === 0 ? current : [];
+      if (next !== current) sections.push(next);
+      if (title.trim() !== '') next.push(dialect.heading(title));
+    } else {
+      const converted = dialect.line(block);
+      if (converted.trim() === '' && (current.length === 0 || current.at(-1) === '')) continue;
+      current.push(converted.trim() === '' ? '' : converted);
+    }
+  }
+  return sections
+    .map((lines) => {
+      while (lines.at(-1) === '') lines.pop();
+      return lines.join('\n');
+    })
+    .filter((section) => section.trim() !== '');
+}
+
 export type InlineToken =
   | { kind: 'text'; text: string }
   | { kind: 'code'; text: string }
