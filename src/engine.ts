@@ -12,6 +12,7 @@ import type { KeywordQuery } from './digest/query.ts';
 import { type Logger, silentLogger } from './log.ts';
 import type { Store } from './store/index.ts';
 import { createSummarizer, type Summarizer } from './summarize/index.ts';
+import { closePdfPool } from './summarize/pdf.ts';
 import type { UsageTotals } from './summarize/usage.ts';
 import { VERSION } from './version.ts';
 
@@ -66,7 +67,10 @@ export function createEngine(options: EngineOptions): Engine {
       return summarizer;
     },
     idle: async () => summarizer?.idle(),
-    close: async () => summarizer?.close(),
+    close: async () => {
+      await summarizer?.close();
+      await closePdfPool();
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import { classifyHeading, type FullText, type Section, type SectionKind } from './document.ts';
+import { PdfPool } from './pdf-pool.ts';
 
 /*
  * Text from a paper's PDF through unpdf (PDF.js). A PDF has no structure to read, so sections are found from
@@ -21,8 +22,27 @@ const ROMAN_HEADING = /^([IVXL]+)\.\s+(\S.{0,80})$/;
 const NUMBERED_HEADING = /^(\d{1,2})\.?\s+([A-Z][^.,;:]{1,70})$/;
 const PAGE_NUMBER = /^\d{1,3}$/;
 
-/** Sections of a PDF. Throws (a PDF.js error) when the bytes are not a readable PDF. */
+let pool: PdfPool | null = null;
+
+/**
+ * Sections of a PDF, read on a worker thread (pdf-pool.ts) so the event loop stays free. Throws (the PDF.js
+ * error, rebuilt) when the bytes are not a readable PDF, a PdfWorkerError when reading it crashed or took
+ * longer than the time limit, a PdfBusyError when too many PDFs are waiting.
+ */
 export async function extractPdf(bytes: Uint8Array): Promise<FullText> {
+  pool ??= new PdfPool();
+  return pool.extract(bytes);
+}
+
+/** Terminates the PDF workers (the engine's close()); they start again if another PDF is read. */
+export async function closePdfPool(): Promise<void> {
+  const closing = pool;
+  pool = null;
+  await closing?.close();
+}
+
+/** Sections of a PDF, read on the calling thread (the worker's job; the benchmark's baseline). */
+export async function extractPdfInline(bytes: Uint8Array): Promise<FullText> {
   // PDF.js takes ownership of the buffer it is given, so it gets a copy.
   const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   try {
