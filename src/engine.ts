@@ -5,6 +5,8 @@
 import { ArxivClient, arxivClientOptions, type RequestEvent } from './arxiv/client.ts';
 import { filterAnnounceTypes, mergeAnnouncements } from './arxiv/merge.ts';
 import type { Paper } from './arxiv/paper.ts';
+import { sharedRateGate } from './arxiv/rate-gate.ts';
+import { SharedRateGate } from './arxiv/shared-gate.ts';
 import type { Config } from './config/schema.ts';
 import { attachSummaries, buildDigest, type Digest } from './digest/digest.ts';
 import { ListingIndex } from './digest/listing-index.ts';
@@ -41,9 +43,22 @@ export interface EngineOptions {
 export function createEngine(options: EngineOptions): Engine {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
+  const arxivLogger = logger.child({ module: 'arxiv' });
+  // Replicas sharing a Redis or Postgres store space their arXiv requests together (src/arxiv/shared-gate.ts);
+  // with the embedded SQLite store the process-wide gate is enough.
+  const gate = options.store.shared
+    ? new SharedRateGate({
+        store: options.store,
+        minIntervalMs: config.arxiv.min_interval_ms,
+        requestTimeoutMs: config.arxiv.timeout_ms,
+        local: sharedRateGate(config.arxiv.min_interval_ms),
+        logger: arxivLogger,
+      })
+    : undefined;
   const client = new ArxivClient({
     ...arxivClientOptions(config.arxiv, VERSION),
-    logger: logger.child({ module: 'arxiv' }),
+    ...(gate ? { gate } : {}),
+    logger: arxivLogger,
     ...(options.onArxivRequest ? { onRequest: options.onArxivRequest } : {}),
   });
   let summarizer: Summarizer | null = null;

@@ -13,7 +13,7 @@ import { type Logger, silentLogger } from '../log.ts';
 import { type ArxivFeed, type ListingFeed, parseFeed, type SearchFeed } from './feed.ts';
 import type { Paper } from './paper.ts';
 import { buildSearchQuery, requireArxivIds, requireCategory } from './query.ts';
-import { type RateGate, sharedRateGate } from './rate-gate.ts';
+import { type Gate, sharedRateGate } from './rate-gate.ts';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.ts';
 import { malformed } from './xml.ts';
 
@@ -41,7 +41,8 @@ export interface ArxivClientOptions {
   contact: string;
   /** This project's version, for the User-Agent. */
   version: string;
-  gate?: RateGate;
+  /** The process-wide RateGate by default; a SharedRateGate when replicas share a store. */
+  gate?: Gate;
   logger?: Logger;
   onRequest?: (event: RequestEvent) => void;
   /** The first retry waits between half and all of this; each further retry doubles it. Default 2000. */
@@ -155,7 +156,7 @@ export class ArxivClient {
   readonly #apiUrl: string;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
-  readonly #gate: RateGate;
+  readonly #gate: Gate;
   readonly #logger: Logger;
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
   readonly #backoffBaseMs: number;

@@ -27,12 +27,22 @@ const systemClock: Clock = {
     }),
 };
 
+/**
+ * What the ArxivClient needs of a gate: the in-process RateGate, or the SharedRateGate
+ * (src/arxiv/shared-gate.ts) that also spaces requests across replicas sharing a store.
+ */
+export interface Gate {
+  readonly minIntervalMs: number;
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  holdFor(ms: number): void;
+}
+
 export interface RateGateOptions {
   minIntervalMs: number;
   clock?: Clock;
 }
 
-export class RateGate {
+export class RateGate implements Gate {
   #minIntervalMs: number;
   readonly #clock: Clock;
   #tail: Promise<void> = Promise.resolve();

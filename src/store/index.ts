@@ -31,7 +31,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const logger = options.logger ?? silentLogger;
   const backend = await openBackend(url.trim(), options.cwd ?? process.cwd(), logger);
   logger.info({ store: backend.description }, 'store opened');
-  return createStore(backend);
+  const [, scheme = ''] = SCHEME.exec(url.trim()) ?? [];
+  return createStore(backend, { shared: scheme.toLowerCase() !== 'sqlite' });
 }
 
 /**

@@ -44,6 +44,11 @@ export interface Store {
   ping(): Promise<boolean>;
   /** The store's URL without any password, for logs and health output. */
   describe(): string;
+  /**
+   * True for a server that several processes (replicas) may share: Redis or Postgres. The embedded SQLite
+   * store is taken to belong to one process, so process-wide coordination (the arXiv rate gate) stays in memory.
+   */
+  readonly shared: boolean;
   /** Closes the connection; the namespaces' Keyv instances stop working. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -71,7 +76,7 @@ export interface StoreBackend {
 /** Namespace names are code constants; ":" is excluded because Keyv joins namespace and key with it. */
 const NAMESPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export function createStore(backend: StoreBackend): Store {
+export function createStore(backend: StoreBackend, options: { shared?: boolean } = {}): Store {
   const namespaces = new Map<string, { keyv: Keyv; atomic: AtomicNamespace }>();
   let closed = false;
 
@@ -99,6 +104,7 @@ export function createStore(backend: StoreBackend): Store {
     atomic: (name) => open(name).atomic,
     ping: async () => !closed && backend.ping(),
     describe: () => backend.description,
+    shared: options.shared ?? false,
     async close() {
       if (closed) return;
       closed = true;
