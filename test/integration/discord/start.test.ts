@@ -1,10 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../../adapters/discord/register.ts';
 import { FakeDiscord } from '../../fakes/discord-server.ts';
+import { freshDir, GOOD, useStartHarness, waitFor } from '../main/harness.ts';
 
 /*
  * `npm start` with Discord's variables, against the fake Discord on loopback: the bot connects, says why it
@@ -12,57 +9,21 @@ import { FakeDiscord } from '../../fakes/discord-server.ts';
  * start-up with exit 2 and a message naming DISCORD_TOKEN.
  */
 
-const main = resolve(import.meta.dirname, '../../../src/main.ts');
-const opened: Array<{ close(): Promise<void> | void }> = [];
+const harness = useStartHarness();
+const fakes: FakeDiscord[] = [];
 
 afterEach(async () => {
-  for (const thing of opened.splice(0).reverse()) await thing.close();
+  for (const fake of fakes.splice(0)) await fake.close();
 });
 
-function start(env: Record<string, string>): {
-  child: ChildProcess;
-  logs: () => Array<Record<string, unknown>>;
-  stderr: () => string;
-  exit: Promise<number | null>;
-} {
-  const dir = mkdtempSync(join(tmpdir(), 'arxiv-digest-discord-start-'));
-  writeFileSync(
-    join(dir, 'config.json'),
-    JSON.stringify({ keywords: ['diffusion'], ai_summary: { enabled: false } }),
-  );
-  const child = spawn(process.execPath, [main], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', ARXIV_RSS_URL: 'http://127.0.0.1:9/rss', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdout?.resume();
-  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  opened.push({ close: () => void child.kill('SIGKILL') });
-  const logs = () =>
-    stderr
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { child, logs, stderr: () => stderr, exit };
-}
-
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wait) => setTimeout(wait, 50));
-  }
+/** `npm start` with these Discord variables, in a fresh directory with a config that starts. */
+function start(discord: Record<string, string>) {
+  return harness.start([], freshDir({ ...GOOD, keywords: ['diffusion'] }), harness.env(discord));
 }
 
 async function world() {
   const fake = await FakeDiscord.start();
-  opened.push(fake);
+  fakes.push(fake);
   const ada = fake.addUser({ username: 'ada' });
   const guild = fake.addGuild({ name: 'Lab' });
   fake.addMember({ guild: guild.id, user: ada.id });
