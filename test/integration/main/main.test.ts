@@ -1,14 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseKeywordQuery } from '../../../src/digest/query.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { openStore } from '../../../src/store/index.ts';
 import { SubscriptionRepository } from '../../../src/store/repositories/subscriptions.ts';
-import { type FakeArxiv, startFakeArxiv } from '../../fakes/arxiv-server.ts';
 import { makeSubscription } from '../../support/subscriptions.ts';
+import { freshDir, GOOD, useStartHarness, waitFor } from './harness.ts';
 
 /*
  * `npm start` as a user runs it without chat credentials and without a terminal: the console delivery. The
@@ -16,26 +14,11 @@ import { makeSubscription } from '../../support/subscriptions.ts';
  * within 10 s.
  */
 
-const main = resolve(import.meta.dirname, '../../../src/main.ts');
-const listing = readFileSync(resolve(import.meta.dirname, '../../fixtures/arxiv/listing.rss.xml'));
-
-let arxiv: FakeArxiv;
+const harness = useStartHarness();
 let dir: string;
 
 beforeAll(async () => {
-  arxiv = await startFakeArxiv({ recordings: false });
-  arxiv.setListing(listing);
-  dir = mkdtempSync(join(tmpdir(), 'arxiv-digest-main-'));
-  writeFileSync(
-    join(dir, 'config.json'),
-    JSON.stringify({
-      categories: ['cs.CL', 'cs.LG'],
-      keywords: ['translation'],
-      ai_summary: { enabled: false },
-      output: { template: 'classic' },
-      rss: { public: true },
-    }),
-  );
+  dir = freshDir({ ...GOOD, output: { template: 'classic' }, rss: { public: true } });
   // The shell's channel, subscribed since yesterday with a digest due at midnight UTC: due at the first tick.
   const store = await openStore(`sqlite://${join(dir, 'data/arxiv-digest.sqlite')}`);
   const yesterday = new Date(Date.now() - 36 * 60 * 60 * 1000).toISOString();
@@ -50,56 +33,8 @@ beforeAll(async () => {
   await store.close();
 });
 
-afterAll(async () => {
-  await arxiv.close();
-});
-
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  logs: () => Array<Record<string, unknown>>;
-  exit: Promise<number | null>;
-}
-
-function start(): Running {
-  const child = spawn(process.execPath, [main], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      ARXIV_RSS_URL: arxiv.rssUrl,
-      ARXIV_API_URL: arxiv.apiUrl,
-      ARXIV_MIN_INTERVAL_MS: '0',
-      PORT: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const logs = () =>
-    stderr
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { child, stdout: () => stdout, stderr: () => stderr, logs, exit };
-}
-
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wait) => setTimeout(wait, 50));
-  }
-}
+/** `npm start` in the test's directory, without chat credentials or a terminal. */
+const start = () => harness.start([], dir);
 
 describe('npm start without chat credentials or a terminal', () => {
   it('delivers the due digest to stdout and files, serves /healthz, and stops on SIGTERM within 10 s', {
