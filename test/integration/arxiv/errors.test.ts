@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArxivClient } from '../../../src/arxiv/client.ts';
 import { RateGate } from '../../../src/arxiv/rate-gate.ts';
-import { type AppError, ExternalError } from '../../../src/errors.ts';
 import { type FakeArxiv, faults, startFakeArxiv } from '../../fakes/arxiv-server.ts';
+import { closedPort, externalRejection } from '../../support/failures.ts';
 
 /*
  * Issue 10, "In the chat", item 5: the arXiv client names the real cause of a failure (a refused connection,
@@ -30,30 +29,10 @@ function client(rssUrl: string, apiUrl: string, options: { timeoutMs?: number; m
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExternalError);
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 describe('the arXiv client names the cause', () => {
   it('of a refused connection', async () => {
     const port = await closedPort();
-    const error = await rejection(
+    const error = await externalRejection(
       client(`http://127.0.0.1:${port}/rss`, `http://127.0.0.1:${port}/api/query`).fetchListing(['cs.AI']),
     );
     expect(error).toMatchObject({ code: 'ARXIV_UNREACHABLE', retryable: true });
@@ -69,7 +48,7 @@ describe('the arXiv client names the cause', () => {
     const fake = await startFakeArxiv({ recordings: false });
     running.push(fake);
     fake.fail(faults.reset(), faults.reset());
-    const error = await rejection(client(fake.rssUrl, fake.apiUrl).fetchListing(['cs.AI']));
+    const error = await externalRejection(client(fake.rssUrl, fake.apiUrl).fetchListing(['cs.AI']));
     const host = new URL(fake.url).host;
     expect(error.userMessage).toMatch(
       new RegExp(`^Cannot reach arXiv at ${host} \\(connection (closed|reset); 2 attempts\\)\\.$`),
@@ -80,7 +59,7 @@ describe('the arXiv client names the cause', () => {
     const fake = await startFakeArxiv({ recordings: false });
     running.push(fake);
     fake.fail(faults.slow(1000));
-    const error = await rejection(
+    const error = await externalRejection(
       client(fake.rssUrl, fake.apiUrl, { timeoutMs: 100, maxRetries: 0 }).fetchListing(['cs.AI']),
     );
     expect(error.userMessage).toBe(
@@ -92,7 +71,7 @@ describe('the arXiv client names the cause', () => {
     const fake = await startFakeArxiv({ recordings: false });
     running.push(fake);
     fake.fail(faults.unavailable(), faults.unavailable());
-    const busy = await rejection(client(fake.rssUrl, fake.apiUrl).fetchListing(['cs.AI']));
+    const busy = await externalRejection(client(fake.rssUrl, fake.apiUrl).fetchListing(['cs.AI']));
     expect(busy.userMessage).toBe(
       'arXiv answered HTTP 503 Service Unavailable (2 attempts): it is busy or down.',
     );

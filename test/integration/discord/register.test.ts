@@ -1,3 +1,4 @@
+import { closedPort } from '../../support/failures.ts';
 /**
  * `npm run register:discord` against the fake Discord (test/fakes/discord-server.ts) over loopback, with the
  * real @discordjs/rest client: it registers /arxiv once, leaves an up-to-date registration alone, overwrites
@@ -6,7 +7,6 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -315,13 +315,3 @@ describe('comparing a registered command with the definition', () => {
     expect(sameCommand({ ...wanted, integration_types: [0, 1] }, wanted)).toBe(false);
   });
 });
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}

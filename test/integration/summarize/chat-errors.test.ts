@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AppError, ExternalError } from '../../../src/errors.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { ChatModel } from '../../../src/summarize/chat.ts';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../fakes/openai-server.ts';
+import { closedPort, externalRejection } from '../../support/failures.ts';
 
 /*
  * Issue 10, "In the chat", item 5, for the model endpoint: a failure names its real cause (a refused
@@ -33,29 +32,10 @@ function model(baseUrl: string, options: { timeoutMs?: number; maxRetries?: numb
 const ask = (chat: ChatModel) =>
   chat.complete({ system: 'Summarize.', user: 'A paper.', maxTokens: 50, onRequest: () => {} });
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExternalError);
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 describe('the summary model endpoint names the cause', () => {
   it('of a refused connection', async () => {
     const baseUrl = `http://127.0.0.1:${await closedPort()}/v1`;
-    const error = await rejection(ask(model(baseUrl)));
+    const error = await externalRejection(ask(model(baseUrl)));
     expect(error).toMatchObject({ code: 'LLM_UNAVAILABLE', retryable: true });
     expect(error.userMessage).toBe(
       `Cannot reach the summary model at ${baseUrl} (connection refused; 2 attempts).`,
@@ -67,7 +47,7 @@ describe('the summary model endpoint names the cause', () => {
     const server = await startFakeOpenAIServer();
     servers.push(server);
     server.setDefault({ type: 'slow', delayMs: 2000 });
-    const error = await rejection(ask(model(server.baseUrl, { timeoutMs: 200, maxRetries: 0 })));
+    const error = await externalRejection(ask(model(server.baseUrl, { timeoutMs: 200, maxRetries: 0 })));
     expect(error.userMessage).toBe(
       `The summary model at ${server.baseUrl} did not answer within 0.2 s (1 attempt).`,
     );
@@ -77,7 +57,7 @@ describe('the summary model endpoint names the cause', () => {
     const server = await startFakeOpenAIServer();
     servers.push(server);
     server.setDefault({ type: 'server-error', status: 503 });
-    const error = await rejection(ask(model(server.baseUrl)));
+    const error = await externalRejection(ask(model(server.baseUrl)));
     expect(error.userMessage).toBe(
       `The summary model at ${server.baseUrl} answered HTTP 503 (2 attempts): it is busy or down.`,
     );
