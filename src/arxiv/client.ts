@@ -345,14 +345,22 @@ export class ArxivClient {
    */
   async #send(url: string, accept: string, kind: BodyKind, signal: AbortSignal | undefined): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#gate.run(() => this.#attempt(url, accept, kind, attempt, signal), signal);
+      let askedMs = null as number | null;
+      const outcome = await this.#gate.run(async () => {
+        const result = await this.#attempt(url, accept, kind, attempt, signal);
+        askedMs = this.#retryAfter(result);
+        // Inside the task, so a gate shared by replicas records the pause before any of them may ask again;
+        // honoured also when this client has no retry left.
+        if (askedMs !== null) await this.#gate.holdEveryone(askedMs);
+        return result;
+      }, signal);
       if (outcome.kind === 'response' && !isRetryableStatus(outcome.status)) return outcome;
       if (attempt > this.#maxRetries) throw exhausted(outcome, attempt, url);
-      const waitMs = this.#retryWait(outcome, attempt);
+      const waitMs = askedMs ?? this.#backoff(attempt);
       const problem =
         outcome.kind === 'failure' ? describeFailure(outcome.failure) : `HTTP ${describeStatus(outcome)}`;
       this.#logger.warn({ url, attempt, waitMs, problem }, 'arXiv request failed; retrying');
-      this.#gate.holdFor(waitMs);
+      if (askedMs === null) this.#gate.holdFor(waitMs);
     }
   }
 
@@ -425,10 +433,11 @@ export class ArxivClient {
     return outcome;
   }
 
-  #retryWait(outcome: Attempt, attempt: number): number {
-    const asked =
-      outcome.kind === 'response' ? parseRetryAfter(outcome.headers.get('retry-after'), Date.now()) : null;
-    if (asked === null) return this.#backoff(attempt);
+  /** The wait a 429 or 5xx answer asks for in Retry-After, capped at maxRetryWaitMs; null when none. */
+  #retryAfter(outcome: Attempt): number | null {
+    if (outcome.kind !== 'response' || !isRetryableStatus(outcome.status)) return null;
+    const asked = parseRetryAfter(outcome.headers.get('retry-after'), Date.now());
+    if (asked === null) return null;
     if (asked > this.#maxRetryWaitMs) {
       this.#logger.warn(
         { retryAfterMs: asked, waitMs: this.#maxRetryWaitMs },

@@ -34,7 +34,13 @@ const systemClock: Clock = {
 export interface Gate {
   readonly minIntervalMs: number;
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** No task of this process starts in the next `ms` milliseconds (a backoff after an error). */
   holdFor(ms: number): void;
+  /**
+   * arXiv asked for a pause (Retry-After): no task starts in the next `ms` milliseconds anywhere the gate
+   * reaches, every replica for the shared gate. Called inside a task, so it is recorded before the slot is free.
+   */
+  holdEveryone(ms: number): Promise<void>;
 }
 
 export interface RateGateOptions {
@@ -83,6 +89,11 @@ export class RateGate implements Gate {
   /** No task starts in the next `ms` milliseconds (a server asked us to wait, or we back off). */
   holdFor(ms: number): void {
     this.#notBefore = Math.max(this.#notBefore, this.#clock.now() + ms);
+  }
+
+  /** This gate reaches only this process: the same as holdFor. */
+  async holdEveryone(ms: number): Promise<void> {
+    this.holdFor(ms);
   }
 
   /** Raises the interval (never lowers it): the shared gate keeps the strictest interval asked of it. */

@@ -15,13 +15,20 @@ import { type Gate, RateGate } from './rate-gate.ts';
  * `minIntervalMs` later, so the next request anywhere starts at least that long after this one ended.
  *
  * Inside the process the requests still queue on a local RateGate first (the process-wide one by default),
- * so a process polls the store for one request at a time, and holdFor (Retry-After, backoff) works as before.
- * A hold is not shared with the other replicas: each learns of a 429 or 503 from its own answers.
+ * so a process polls the store for one request at a time, and holdFor (a backoff) stays in the process.
+ *
+ * A Retry-After is arXiv's word to everyone behind the address, so holdEveryone also writes a "not before"
+ * time (epoch ms) under `arxiv-hold`, kept while it lies ahead and only ever moved later. The client calls it
+ * inside its task, before the slot is given back, and a process reads it right after taking the slot: a
+ * replica that finds a hold gives the slot back and sleeps until the hold has passed. Replicas compare wall
+ * clocks there, as the store's own expiry already does.
+ *
  * A store failure while taking the slot fails the request (the store is never bypassed silently); a failure
- * while giving it back is logged, and the key expires on its own.
+ * while giving it back or writing a hold is logged (the key expires on its own; the hold stays local).
  */
 
 const KEY = 'arxiv-gate';
+const HOLD_KEY = 'arxiv-hold';
 const NAMESPACE = 'arxiv';
 
 export interface SharedRateGateOptions {
@@ -63,6 +70,32 @@ export class SharedRateGate implements Gate {
     this.#local.holdFor(ms);
   }
 
+  async holdEveryone(ms: number): Promise<void> {
+    this.#local.holdFor(ms);
+    if (!(ms > 0)) return;
+    try {
+      await this.#raiseHold(Date.now() + ms);
+    } catch (error) {
+      this.#logger.warn(
+        { err: error, holdMs: ms },
+        "could not tell the other replicas of arXiv's Retry-After; only this one waits",
+      );
+    }
+  }
+
+  /** Sets the shared hold to `until`, unless it already reaches as far. */
+  async #raiseHold(until: number): Promise<void> {
+    for (;;) {
+      const ttlMs = until - Date.now();
+      if (ttlMs <= 0) return;
+      if (await this.#atomic.add(HOLD_KEY, until, ttlMs)) return;
+      const held = await this.#atomic.getVersioned<number>(HOLD_KEY);
+      if (!held) continue;
+      if (held.value >= until) return;
+      if (await this.#atomic.setIfVersion(HOLD_KEY, until, held.version, ttlMs)) return;
+    }
+  }
+
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.#local.run(async () => {
       const version = await this.#acquire(signal);
@@ -78,13 +111,26 @@ export class SharedRateGate implements Gate {
   async #acquire(signal: AbortSignal | undefined): Promise<string> {
     for (;;) {
       signal?.throwIfAborted();
+      let waitMs = this.#pollMs;
       if (await this.#atomic.add(KEY, this.#holder, this.#requestTimeoutMs + this.minIntervalMs)) {
         const held = await this.#atomic.getVersioned<string>(KEY);
-        if (held?.value === this.#holder) return held.version;
         // Lost between add and read only if the hold expired meanwhile; take the next turn.
+        if (held?.value === this.#holder) {
+          const holdMs = await this.#holdLeft();
+          if (holdMs <= 0) return held.version;
+          // Read under the slot, so a hold written by the previous holder before it let go is always seen.
+          await this.#atomic.deleteIfVersion(KEY, held.version);
+          waitMs = holdMs;
+        }
       }
-      await sleep(this.#pollMs, undefined, signal ? { signal } : {});
+      await sleep(waitMs, undefined, signal ? { signal } : {});
     }
+  }
+
+  /** Milliseconds left of the shared Retry-After hold; 0 when there is none. */
+  async #holdLeft(): Promise<number> {
+    const hold = await this.#atomic.getVersioned<number>(HOLD_KEY);
+    return typeof hold?.value === 'number' ? Math.max(0, hold.value - Date.now()) : 0;
   }
 
   /** The slot stays taken `minIntervalMs` after the request ended, then anyone may take it. */

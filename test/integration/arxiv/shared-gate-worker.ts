@@ -5,8 +5,8 @@
  *
  * It builds its ArxivClient as the bot does, through createEngine on the store. GATE=local hides that the
  * store is shared, so the engine keeps today's per-process gate (the test's control). It prints "ready" once
- * the store is open; on "go <n>" it makes n listing requests at once and prints "done"; it exits when its
- * input ends.
+ * the store is open; on "go <n>" it makes n listing requests at once (a refused one retried once) and prints
+ * "done"; it exits when its input ends.
  */
 import { createInterface } from 'node:readline';
 import { validateConfig } from '../../../src/config/load.ts';
@@ -25,7 +25,8 @@ const { config, issues } = validateConfig({
     rss_url: RSS_URL,
     api_url: API_URL,
     min_interval_ms: Number(INTERVAL_MS ?? 300),
-    max_retries: 0,
+    // One retry, for the Retry-After test; the spacing test's answers all succeed.
+    max_retries: 1,
     timeout_ms: 5000,
   },
 });

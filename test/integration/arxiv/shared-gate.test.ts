@@ -8,7 +8,8 @@ import { startWorker, type Worker } from '../store/lockstep.ts';
 /*
  * arXiv etiquette across replicas (issue 12): two processes on one Redis or PostgreSQL store make arXiv
  * requests at the same moment against one fake arXiv. With the store-backed gate (src/arxiv/shared-gate.ts)
- * the fake sees one request at a time, each arriving at least the interval after the previous one ended.
+ * the fake sees one request at a time, each arriving at least the interval after the previous one ended, and
+ * a 503 with Retry-After given to one replica holds every replica off until it has passed.
  * SHARED_GATE_TEST_GATE=local runs the workers with the per-process gate instead, which this test fails.
  */
 
@@ -19,6 +20,7 @@ const INTERVAL_MS = 300;
 /** Timers and the two clocks (the store server's expiry, this process's performance.now()) may differ a little. */
 const TOLERANCE_MS = 10;
 const SLOW_MS = 150;
+const RETRY_AFTER_S = 1;
 const GATE = process.env.SHARED_GATE_TEST_GATE ?? 'shared';
 
 for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[]) {
@@ -72,6 +74,25 @@ for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[
       expect(fake.maxInFlight).toBe(1);
       expect(Math.min(...gaps)).toBeGreaterThanOrEqual(INTERVAL_MS - TOLERANCE_MS);
       expect(Math.min(...idle)).toBeGreaterThanOrEqual(INTERVAL_MS - TOLERANCE_MS);
+    });
+
+    it('holds every replica off until a Retry-After that one of them was given has passed', async () => {
+      const seen = fake.requests.length;
+      fake.fail(faults.unavailable(RETRY_AFTER_S));
+      for (const worker of workers) worker.child.stdin.write('go 1\n');
+      for (const answer of await Promise.all(workers.map((worker) => worker.line())))
+        expect(answer).toBe('done');
+
+      // The first request got the 503; the other replica's request and the retry come after it.
+      const [refused, ...later] = fake.requests.slice(seen).sort((a, b) => a.arrivedAt - b.arrivedAt);
+      expect(later).toHaveLength(PROCESSES);
+      const refusedAt = refused?.completedAt ?? Number.POSITIVE_INFINITY;
+      const waited = later.map((request) => request.arrivedAt - refusedAt);
+      console.info(
+        `${kind}, ${GATE} gate: after a 503 with Retry-After: ${RETRY_AFTER_S}, the next requests arrived ` +
+          `${waited.map((ms) => ms.toFixed(0)).join(' and ')} ms later`,
+      );
+      expect(Math.min(...waited)).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - TOLERANCE_MS);
     });
   });
 }
