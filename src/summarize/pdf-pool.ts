@@ -17,6 +17,7 @@ import {
   type ErrorCode,
   ExternalError,
   type ExternalErrorCode,
+  formatSeconds,
   UserError,
   type UserErrorCode,
 } from '../errors.ts';
@@ -43,7 +44,18 @@ export type WorkerReply =
 
 /** A PDF the worker could not finish: it took too long, crashed, or ran out of memory. */
 export class PdfWorkerError extends Error {
-  override readonly name = 'PdfWorkerError';
+  override readonly name: string = 'PdfWorkerError';
+}
+
+/** A PDF that took longer than the pool's time limit (`limitMs`) to read; its worker was replaced. */
+export class PdfTimeoutError extends PdfWorkerError {
+  override readonly name = 'PdfTimeoutError';
+  readonly limitMs: number;
+
+  constructor(limitMs: number) {
+    super(`Reading this PDF took longer than ${formatSeconds(limitMs)}; it was given up`);
+    this.limitMs = limitMs;
+  }
 }
 
 /** Too many PDFs already waiting to be read. */
@@ -146,10 +158,10 @@ export class PdfPool {
       this.#dispatch();
     });
     worker.on('error', (error) =>
-      this.#replace(slot, `The PDF reader crashed on this PDF (${error.message})`),
+      this.#replace(slot, new PdfWorkerError(`The PDF reader crashed on this PDF (${error.message})`)),
     );
     worker.on('exit', (code) =>
-      this.#replace(slot, `The PDF reader stopped on this PDF (exit code ${code})`),
+      this.#replace(slot, new PdfWorkerError(`The PDF reader stopped on this PDF (exit code ${code})`)),
     );
     this.#slots.push(slot);
     return slot;
@@ -158,12 +170,7 @@ export class PdfPool {
   #run(slot: Slot, job: Job): void {
     slot.job = job;
     slot.worker.ref();
-    slot.timer = setTimeout(() => {
-      this.#replace(
-        slot,
-        `Reading this PDF took longer than ${Math.round(this.timeoutMs / 1000)} s; it was given up`,
-      );
-    }, this.timeoutMs);
+    slot.timer = setTimeout(() => this.#replace(slot, new PdfTimeoutError(this.timeoutMs)), this.timeoutMs);
     slot.timer.unref();
     // A copy whose buffer moves to the worker (PDF.js takes ownership of what it reads anyway).
     const copy = new Uint8Array(job.bytes);
@@ -180,12 +187,12 @@ export class PdfPool {
     return job;
   }
 
-  /** Drops a worker that crashed, exited or hung: its job fails with `reason`, the queue goes on with a new one. */
-  #replace(slot: Slot, reason: string): void {
+  /** Drops a worker that crashed, exited or hung: its job fails with `error`, the queue goes on with a new one. */
+  #replace(slot: Slot, error: PdfWorkerError): void {
     const at = this.#slots.indexOf(slot);
     if (at < 0) return;
     this.#slots.splice(at, 1);
-    this.#release(slot)?.reject(new PdfWorkerError(reason));
+    this.#release(slot)?.reject(error);
     slot.worker.removeAllListeners('exit');
     slot.worker.on('error', () => {});
     void slot.worker.terminate();

@@ -22,22 +22,44 @@ const ROMAN_HEADING = /^([IVXL]+)\.\s+(\S.{0,80})$/;
 const NUMBERED_HEADING = /^(\d{1,2})\.?\s+([A-Z][^.,;:]{1,70})$/;
 const PAGE_NUMBER = /^\d{1,3}$/;
 
-let pool: PdfPool | null = null;
+/** What reads this process's PDFs: a PdfPool, or the calling thread (the benchmark's baseline). */
+export interface PdfReader {
+  extract(bytes: Uint8Array): Promise<FullText>;
+  close(): Promise<void>;
+}
+
+let reader: PdfReader | null = null;
 
 /**
  * Sections of a PDF, read on a worker thread (pdf-pool.ts) so the event loop stays free. Throws (the PDF.js
- * error, rebuilt) when the bytes are not a readable PDF, a PdfWorkerError when reading it crashed or took
- * longer than the time limit, a PdfBusyError when too many PDFs are waiting.
+ * error, rebuilt) when the bytes are not a readable PDF, a PdfTimeoutError when reading it took longer than
+ * the time limit, a PdfWorkerError when it crashed, a PdfBusyError when too many PDFs are waiting.
  */
 export async function extractPdf(bytes: Uint8Array): Promise<FullText> {
-  pool ??= new PdfPool();
-  return pool.extract(bytes);
+  reader ??= new PdfPool();
+  return reader.extract(bytes);
 }
+
+/**
+ * From now on this process reads PDFs with `next` (a pool of other limits in tests; the inline reader for
+ * the benchmark's before figure); the previous reader is closed.
+ */
+export async function usePdfReader(next: PdfReader): Promise<void> {
+  const previous = reader;
+  reader = next;
+  await previous?.close();
+}
+
+/** Reads PDFs on the calling thread, blocking its event loop while PDF.js works (what usePdfReader takes). */
+export const inlinePdfReader: PdfReader = {
+  extract: (bytes) => extractPdfInline(bytes),
+  close: async () => {},
+};
 
 /** Terminates the PDF workers (the engine's close()); they start again if another PDF is read. */
 export async function closePdfPool(): Promise<void> {
-  const closing = pool;
-  pool = null;
+  const closing = reader;
+  reader = null;
   await closing?.close();
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Keyv from 'keyv';
 import { type Paper, versionedId } from '../arxiv/paper.ts';
-import { isAppError, UserError } from '../errors.ts';
+import { formatSeconds, isAppError, UserError } from '../errors.ts';
 import { Limiter } from '../limiter.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { withTimeout } from '../timeout.ts';
@@ -12,6 +12,7 @@ import type { FullTextSource, Section } from './document.ts';
 import { extractiveSummary } from './extractive.ts';
 import { abstractOnly, type Download, fetchFullText } from './fulltext.ts';
 import { extractPdf } from './pdf.ts';
+import { PdfTimeoutError } from './pdf-pool.ts';
 import { type InputHeader, promptHash, renderInput, type SummaryKind, systemPrompt } from './prompts.ts';
 import { sanitizeModelText } from './sanitize.ts';
 import type { PaperSummary } from './types.ts';
@@ -188,7 +189,8 @@ export class Summarizer {
 
   /**
    * A summary of a local PDF (`summarize --pdf file`), keyed by the file's content. Throws a UserError when the
-   * bytes are not a readable PDF.
+   * bytes are not a readable PDF (INPUT_INVALID) or reading them took longer than the PDF reader's time limit
+   * (LIMIT_EXCEEDED).
    */
   async summarizePdf(
     pdf: Uint8Array,
@@ -198,6 +200,14 @@ export class Summarizer {
     try {
       sections = (await extractPdf(pdf)).sections;
     } catch (error) {
+      if (error instanceof PdfTimeoutError) {
+        throw new UserError(
+          'LIMIT_EXCEEDED',
+          `Reading the PDF took longer than ${formatSeconds(error.limitMs)}, the limit for one file, so it was given up. ` +
+            "A very long or image-heavy PDF can do this: try a shorter file (the paper without its supplementary material), or summarize the paper by its arXiv id, which reads arXiv's HTML version first.",
+          { cause: error },
+        );
+      }
       throw new UserError(
         'INPUT_INVALID',
         'The file is not a readable PDF. Check that it is the PDF of a paper.',
