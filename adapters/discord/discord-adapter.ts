@@ -20,6 +20,7 @@ import type {
   MessageRef,
   OutboundMessage,
   PostOptions,
+  ReactionEvent,
   TargetId,
   UserId,
 } from '../../src/chat/types.ts';
@@ -32,7 +33,7 @@ import { discordFailure } from './errors.ts';
 import { channelTarget, parseDiscordTarget, userTarget } from './ids.ts';
 import { handleAutocomplete, handleCommandInteraction } from './interactions.ts';
 import { DiscordPoster } from './posting.ts';
-import { isThreadType, type ReactionPayload, reactionOf } from './translate.ts';
+import { isThreadType, type ReactionPayload, reactionAction, reactionOf } from './translate.ts';
 
 export interface DiscordAdapterOptions {
   /** DISCORD_TOKEN: the bot token. */
@@ -192,11 +193,12 @@ export class DiscordAdapter implements ChatAdapter {
     });
     // Reactions from the raw dispatch: the message, thread or DM may be long gone from discord.js's cache.
     this.#client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
-      if (!running() || packet.t !== 'MESSAGE_REACTION_ADD') return;
+      const action = reactionAction(packet.t);
+      if (!running() || action === null) return;
       const reaction = reactionOf(packet.d, this.#client.user?.id ?? null);
       if (!reaction) return;
       this.#life
-        .track(this.#reaction(reaction).then((event) => handlers.onReaction(event)))
+        .track(this.#reaction(reaction, action).then((event) => handlers.onReaction(event)))
         .catch((error: unknown) => this.#logger.error({ err: error }, 'could not handle a Discord reaction'));
     });
     this.#client.on(Events.ShardDisconnect, (event) => {
@@ -208,12 +210,13 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   /** The reaction as the core names it: a thread's message is in its parent channel's thread. */
-  async #reaction(reaction: ReactionPayload) {
+  async #reaction(reaction: ReactionPayload, action: ReactionEvent['action']): Promise<ReactionEvent> {
     const user = userTarget(reaction.user);
     if (reaction.guild === null) {
       // A reaction in the bot's DM with someone: the message is in that user's direct-message target.
       return {
         platform: this.platform,
+        action,
         emoji: reaction.emoji,
         user,
         message: { target: user, id: reaction.message },
@@ -224,7 +227,7 @@ export class DiscordAdapter implements ChatAdapter {
       parent === null
         ? { target: channelTarget(reaction.guild, reaction.channel), id: reaction.message }
         : { target: channelTarget(reaction.guild, parent), id: reaction.message, threadId: reaction.channel };
-    return { platform: this.platform, emoji: reaction.emoji, user, message };
+    return { platform: this.platform, action, emoji: reaction.emoji, user, message };
   }
 
   /** The parent channel of a thread; null for a channel that is not one. */

@@ -3,7 +3,7 @@
  * a chat platform.
  *
  * Interactive: a readline prompt. `/arxiv ...` (or `arxiv ...`) is a command; `:react <n> <emoji>` reacts to
- * message [n]; `:help` lists the shell's commands; `:quit`, Ctrl+C or the end of input ends the session (and
+ * message [n] and `:unreact <n> <emoji>` takes that reaction off again; `:help` lists the shell's commands; `:quit`, Ctrl+C or the end of input ends the session (and
  * resolves `closed`, which the composition root awaits to shut down). Any other line is posted to the channel
  * as your message, so that you can react to a message with an arXiv link in it.
  *
@@ -60,14 +60,16 @@ export interface ShellAdapterOptions {
 const BOT_NAME = 'arxiv-digest';
 const PROMPT = 'arxiv> ';
 const COMMAND_LINE = /^\/?arxiv(?:\s+([\s\S]*))?$/i;
-const REACT_LINE = /^:react\s+\[?(\d+)\]?\s+(\S+)$/;
+const REACT_LINE = /^:(react|unreact)\s+\[?(\d+)\]?\s+(\S+)$/;
 /** How much of a command's text its answer's label repeats. */
 const LABEL_COMMAND_CHARS = 60;
 
 const HELP = [
   'Shell commands:',
   '  /arxiv <command>     talk to the bot (also without the slash); /arxiv help lists its commands',
-  '  :react <n> <emoji>   react to message [n]; :react 3 memo asks for the summary of the paper in [3]',
+  '  :react <n> <emoji>   react to message [n]; :react 3 memo asks for the summary of the paper in [3],',
+  '                       :react 3 +1 (or -1) votes for (or against) it',
+  '  :unreact <n> <emoji> take your reaction off message [n] again (a vote is withdrawn)',
   '  :help                this list',
   '  :quit                leave (also Ctrl+D or Ctrl+C)',
   'Any other line is posted to the channel as your message, so you can react to it.',
@@ -337,7 +339,7 @@ export class ShellAdapter implements ChatAdapter {
       this.#readline?.close();
     } else if (line === ':help') {
       this.#printNotice(HELP);
-    } else if (line.startsWith(':react')) {
+    } else if (line.startsWith(':react') || line.startsWith(':unreact')) {
       this.#react(line);
     } else if (line.startsWith(':')) {
       this.#printNotice([
@@ -370,23 +372,35 @@ export class ShellAdapter implements ChatAdapter {
     await this.#printMessage(ref, BOT_NAME, labels, renderMessage(message, this.#style));
   }
 
+  /** `:react <n> <emoji>` or `:unreact <n> <emoji>`. */
   #react(line: string): void {
     const match = REACT_LINE.exec(line);
     if (!match) {
-      this.#printNotice(['Usage: :react <n> <emoji>, for example :react 3 memo']);
+      this.#printNotice([
+        line.startsWith(':unreact')
+          ? 'Usage: :unreact <n> <emoji>, for example :unreact 3 +1'
+          : 'Usage: :react <n> <emoji>, for example :react 3 memo',
+      ]);
       return;
     }
-    const number = match[1] ?? '';
-    const emoji = (match[2] ?? '').replace(/^:(.+):$/, '$1');
+    const action = match[1] === 'unreact' ? 'removed' : 'added';
+    const number = match[2] ?? '';
+    const emoji = (match[3] ?? '').replace(/^:(.+):$/, '$1');
     const shown = this.#messages.get(number);
     const handlers = this.#handlers;
     if (!shown || !handlers) {
-      this.#printNotice([`There is no message [${number}] to react to.`]);
+      this.#printNotice([
+        `There is no message [${number}] to ${action === 'added' ? 'react to' : 'take a reaction off'}.`,
+      ]);
       return;
     }
-    this.#printNotice([`you reacted ${sanitizeTerminalText(emoji)} to [${number}]`]);
+    this.#printNotice([
+      action === 'added'
+        ? `you reacted ${sanitizeTerminalText(emoji)} to [${number}]`
+        : `you took ${sanitizeTerminalText(emoji)} off [${number}]`,
+    ]);
     handlers
-      .onReaction({ platform: 'shell', emoji, user: this.#user, message: { ...shown.ref } })
+      .onReaction({ platform: 'shell', action, emoji, user: this.#user, message: { ...shown.ref } })
       .catch((error: unknown) => this.#handlerFailed(error));
   }
 

@@ -8,8 +8,8 @@
  *   is restarting. A command from another workspace than the bot's, or with a malformed workspace, channel
  *   or user id, is answered with what is wrong (in the acknowledgement) and never reaches the core.
  * - Another command routed to this app (renamed in the app's settings) gets an answer, not a timeout.
- * - `reaction_added` on a message: the core gets the reaction with the message's thread looked up (not one
- *   from another workspace).
+ * - `reaction_added` and `reaction_removed` on a message: the core gets the reaction, added or removed, with
+ *   the message's thread looked up (not one from another workspace).
  * - Bolt's own errors are logged.
  */
 import type { App, RespondArguments } from '@slack/bolt';
@@ -58,7 +58,7 @@ export interface CommandArgs {
   respond: (message: RespondArguments) => Promise<unknown>;
 }
 
-/** What the `reaction_added` listener reads of Bolt's arguments: the event callback. */
+/** What the reaction listeners read of Bolt's arguments: the event callback. */
 export interface ReactionArgs {
   body: unknown;
 }
@@ -66,7 +66,8 @@ export interface ReactionArgs {
 export function register(app: App, context: ListenerContext): void {
   app.command(context.command, (args) => slashCommand(context, args));
   app.command(otherCommands(context.command), (args) => otherCommand(context, args));
-  app.event('reaction_added', (args) => reactionAdded(context, args));
+  app.event('reaction_added', (args) => reactionEvent(context, args));
+  app.event('reaction_removed', (args) => reactionEvent(context, args));
   app.error((error) => boltError(context, error));
 }
 
@@ -130,7 +131,8 @@ export async function otherCommand(
   });
 }
 
-export async function reactionAdded(context: ListenerContext, { body }: ReactionArgs): Promise<void> {
+/** `reaction_added` or `reaction_removed`: the payload says which. */
+export async function reactionEvent(context: ListenerContext, { body }: ReactionArgs): Promise<void> {
   if (!context.running()) return;
   const reaction = reactionOnMessage(body as ReactionCallback, context.team);
   if (!reaction) return;
@@ -148,6 +150,7 @@ export async function reactionAdded(context: ListenerContext, { body }: Reaction
         : { target, id: reaction.ts };
     await context.handlers.onReaction({
       platform: 'slack',
+      action: reaction.action,
       emoji: reaction.emoji,
       user: reaction.user,
       message,

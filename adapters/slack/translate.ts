@@ -1,7 +1,7 @@
 /**
  * Slack payloads in, the core's ids out. Pure functions over the payloads Slack sends (slash commands as
- * form fields, `reaction_added` in an `event_callback` envelope, old or current shape), so they are tested
- * on the recorded payloads without a connection.
+ * form fields, `reaction_added` and `reaction_removed` in an `event_callback` envelope, old or current
+ * shape), so they are tested on the recorded payloads without a connection.
  */
 import type { TargetId, UserId } from '../../src/chat/types.ts';
 import { channelTarget, isDirectMessageChannel, isSlackId, userTarget } from './ids.ts';
@@ -47,7 +47,7 @@ export function commandOrigin(fields: SlashCommandFields): CommandOrigin {
   return { text: fields.text ?? '', user, channel };
 }
 
-/** The parts of a `reaction_added` event callback the adapter reads. */
+/** The parts of a `reaction_added` or `reaction_removed` event callback the adapter reads (the two have one shape). */
 export interface ReactionCallback {
   team_id?: string;
   event: {
@@ -59,6 +59,7 @@ export interface ReactionCallback {
 }
 
 export interface ReactionOnMessage {
+  action: 'added' | 'removed';
   team: string;
   user: UserId;
   emoji: string;
@@ -68,7 +69,7 @@ export interface ReactionOnMessage {
 }
 
 /**
- * A reaction to a message, or null for a reaction to something else (a file, a file comment) or a payload
+ * A reaction added to or removed from a message, or null for a reaction to something else (a file, a file comment) or a payload
  * that lacks what is needed or has malformed ids. `team` is the envelope's when it has one, else the
  * installation's (the listener ignores a reaction from another workspace).
  */
@@ -78,11 +79,13 @@ export function reactionOnMessage(
 ): ReactionOnMessage | null {
   // Read defensively: a payload is checked for what it needs, whatever its declared type says.
   const event = (callback as Partial<ReactionCallback>).event;
-  if (event?.type !== 'reaction_added' || event.item?.type !== 'message') return null;
+  const action =
+    event?.type === 'reaction_added' ? 'added' : event?.type === 'reaction_removed' ? 'removed' : null;
+  if (action === null || event?.item?.type !== 'message') return null;
   const { channel, ts } = event.item;
   if (typeof channel !== 'string' || typeof ts !== 'string' || !ts) return null;
   if (typeof event.user !== 'string' || typeof event.reaction !== 'string' || !event.reaction) return null;
   const team = callback.team_id || installationTeam;
   if (!isSlackId(team) || !isSlackId(channel) || !isSlackId(event.user)) return null;
-  return { team, user: userTarget(team, event.user), emoji: event.reaction, channel, ts };
+  return { action, team, user: userTarget(team, event.user), emoji: event.reaction, channel, ts };
 }

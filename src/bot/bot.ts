@@ -227,6 +227,8 @@ export class Bot {
   }
 
   async onReaction(event: ReactionEvent): Promise<void> {
+    // Taking the summary emoji off again leaves the summary where it is.
+    if (event.action === 'removed') return;
     try {
       const outcome = await handleReaction(event, this.#reactions);
       this.#options.metrics?.reactions.inc({ platform: event.platform, outcome });

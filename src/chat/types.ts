@@ -144,6 +144,12 @@ export interface CommandEvent {
 
 export interface ReactionEvent {
   platform: Platform;
+  /**
+   * Whether the user put the reaction on (`added`) or took it off (`removed`: Slack's `reaction_removed`,
+   * Discord's MESSAGE_REACTION_REMOVE, the shell's `:unreact`). A removal undoes what the addition did
+   * where that can be undone (a vote); a posted summary stays.
+   */
+  action: 'added' | 'removed';
   /** The emoji as the platform names it: `memo` on Slack, `📝` or a custom name on Discord. */
   emoji: string;
   user: UserId;

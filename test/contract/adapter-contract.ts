@@ -225,6 +225,25 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractHa
       expect(normalized((await inbox.reaction(2)).message)).toEqual(normalized(reply));
     });
 
+    it('hands a reaction added and then removed to the handler as added, then removed', async () => {
+      await start();
+      const root = await h.adapter.post(h.channel, message('vote on me'));
+      const reply = await h.adapter.post(h.channel, message('and on me'), { thread: root });
+
+      await h.driver.react({ message: reply, emoji: h.emoji, user: h.user });
+      const added = await inbox.reaction(1);
+      await h.driver.unreact({ message: reply, emoji: h.emoji, user: h.user });
+      const removed = await inbox.reaction(2);
+      expect(added.action).toBe('added');
+      expect(removed.action).toBe('removed');
+      for (const event of [added, removed]) {
+        expect(event.platform).toBe(h.adapter.platform);
+        expect(event.emoji).toBe(h.emoji);
+        expect(event.user).toBe(h.user);
+        expect(normalized(event.message)).toEqual(normalized(reply));
+      }
+    });
+
     it('reads the text of a posted message, and null for a message that does not exist', async () => {
       await start();
       const ref = await h.adapter.post(h.channel, {

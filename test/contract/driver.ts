@@ -55,6 +55,8 @@ export interface ContractDriver {
   command(input: { text: string; user: UserId; channel: TargetId }): Promise<void>;
   /** Adds the reaction `emoji` by `user` to `message`, as the platform's client would. */
   react(input: { message: MessageRef; emoji: string; user: UserId }): Promise<void>;
+  /** Takes the reaction `emoji` by `user` off `message` again, as the platform's client would. */
+  unreact(input: { message: MessageRef; emoji: string; user: UserId }): Promise<void>;
   /** The bot's posts so far (not command answers), as their targets show them, in order. */
   posted(): Promise<ShownMessage[]>;
   /** The answers to commands so far, in order. */

@@ -76,9 +76,11 @@ describe('MemoryAdapter: what it records', () => {
     });
     await adapter.react(theirs);
     await adapter.react(theirs, { emoji: '📝', user: 'test:@u3' });
+    await adapter.react(theirs, { emoji: '📝', user: 'test:@u3', action: 'removed' });
     expect(reactions).toEqual([
-      { platform: 'test', emoji: 'memo', user: TEST_USER, message: theirs },
-      { platform: 'test', emoji: '📝', user: 'test:@u3', message: theirs },
+      { platform: 'test', action: 'added', emoji: 'memo', user: TEST_USER, message: theirs },
+      { platform: 'test', action: 'added', emoji: '📝', user: 'test:@u3', message: theirs },
+      { platform: 'test', action: 'removed', emoji: '📝', user: 'test:@u3', message: theirs },
     ]);
     expect(await adapter.fetchMessageText(theirs)).toBe('look: https://arxiv.org/abs/2401.00001');
     expect(await adapter.fetchMessageText({ target: 'test:c2', id: theirs.id })).toBeNull();

@@ -26,6 +26,9 @@ runAdapterContract('memory', async () => {
       async react({ message, emoji, user }) {
         adapter.react(message, { emoji, user }).catch(() => {});
       },
+      async unreact({ message, emoji, user }) {
+        adapter.react(message, { emoji, user, action: 'removed' }).catch(() => {});
+      },
       async posted() {
         return adapter.posts
           .filter((post) => post.author === 'bot')

@@ -149,6 +149,9 @@ export function shellDriver(input: PassThrough, output: RecordingOutput, ids: Sh
     async react({ message, emoji }) {
       input.write(`:react ${message.id} ${emoji}\n`);
     },
+    async unreact({ message, emoji }) {
+      input.write(`:unreact ${message.id} ${emoji}\n`);
+    },
     async posted(): Promise<ShownMessage[]> {
       return entries()
         .filter((entry) => !isAnswer(entry))

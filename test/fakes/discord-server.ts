@@ -10,7 +10,7 @@
  *
  * It keeps a small Discord (discord/world.ts): users, guilds with roles, permission bits and members,
  * channels (text, announcement, forum, category), threads, DMs and messages with reactions. Tests build it
- * (`addGuild`, `addChannel`, `addUser`, `addMember`), act as people on it (`interact`, `react`,
+ * (`addGuild`, `addChannel`, `addUser`, `addMember`), act as people on it (`interact`, `react`, `unreact`,
  * `postAsUser`), and read what the bot did (`messagesIn`, `threads`, `interactions`, `commandsFor`,
  * `rateLimitHits`, `calls`, `identifies`). Payload shapes follow Discord's docs and the recorded ones in
  * ../shared/fixtures/discord/.
@@ -395,6 +395,31 @@ export class FakeDiscord {
     return this.events.reaction(
       'MESSAGE_REACTION_ADD',
       this.events.reactionPayload(message, input.user, reaction, true),
+    );
+  }
+
+  /**
+   * `user` takes `emoji` off a message: MESSAGE_REACTION_REMOVE goes to clients with the reactions intent
+   * (as Discord sends it: no member, no message author). Nothing happens for a reaction the user has not
+   * put there. Returns how many sessions got the event.
+   */
+  unreact(input: {
+    user: string;
+    channel: string;
+    message: string;
+    emoji: string | { id: string; name: string; animated?: boolean };
+  }): number {
+    const message = this.world.message(input.message);
+    if (!message || message.channelId !== input.channel || message.deleted)
+      throw new Error(`No message ${input.message} in channel ${input.channel}.`);
+    const emoji = typeof input.emoji === 'string' ? parseEmoji(this.world, input.emoji) : input.emoji;
+    const key = emoji.id ?? emoji.name;
+    const reaction = message.reactions.get(key);
+    if (!reaction?.users.delete(input.user)) return 0;
+    if (reaction.users.size === 0) message.reactions.delete(key);
+    return this.events.reaction(
+      'MESSAGE_REACTION_REMOVE',
+      this.events.reactionPayload(message, input.user, reaction, false),
     );
   }
 

@@ -22,6 +22,7 @@ import type {
   MessageRef,
   OutboundMessage,
   PostOptions,
+  ReactionEvent,
   TargetId,
   UserId,
   Visibility,
@@ -235,11 +236,18 @@ export class MemoryAdapter implements ChatAdapter {
     return given;
   }
 
-  /** Reacts to `message` as `user` (default `memo` by TEST_USER); resolves once the handler is done. */
-  async react(message: MessageRef, as: { emoji?: string; user?: UserId } = {}): Promise<void> {
+  /**
+   * Reacts to `message` as `user` (default `memo` by TEST_USER), or takes that reaction off again with
+   * `action: 'removed'`; resolves once the handler is done.
+   */
+  async react(
+    message: MessageRef,
+    as: { emoji?: string; user?: UserId; action?: ReactionEvent['action'] } = {},
+  ): Promise<void> {
     const handlers = this.#runningHandlers('a reaction');
     await handlers.onReaction({
       platform: 'test',
+      action: as.action ?? 'added',
       emoji: as.emoji ?? 'memo',
       user: as.user ?? TEST_USER,
       message: { ...message },

@@ -387,13 +387,40 @@ export class FakeSlack {
     const users = message.reactions.get(input.reaction) ?? new Set<string>();
     users.add(input.user);
     message.reactions.set(input.reaction, users);
+    return this.#reactionEvent('reaction_added', input, message);
+  }
+
+  /**
+   * `user` removes the reaction `reaction` from the message `ts` in `channel`: `reaction_removed`, which
+   * Slack sends only for a reaction the user had put there (null, and no event, otherwise).
+   */
+  async unreact(input: {
+    user: string;
+    channel: string;
+    ts: string;
+    reaction: string;
+  }): Promise<Delivery | null> {
+    const message = this.message(input.channel, input.ts);
+    if (!message) throw new Error(`No message ${input.ts} in ${input.channel} to unreact to.`);
+    const users = message.reactions.get(input.reaction);
+    if (!users?.delete(input.user)) return null;
+    if (users.size === 0) message.reactions.delete(input.reaction);
+    return this.#reactionEvent('reaction_removed', input, message);
+  }
+
+  /** The Events API envelope of a reaction event (reaction_added and reaction_removed have one shape). */
+  #reactionEvent(
+    type: 'reaction_added' | 'reaction_removed',
+    input: { user: string; channel: string; ts: string; reaction: string },
+    message: FakeMessage,
+  ): Promise<Delivery> {
     const eventTs = this.#nextTs();
     return this.deliver('events_api', {
       token: 'fake-verification-token',
       team_id: this.teamId,
       api_app_id: this.bot.appId,
       event: {
-        type: 'reaction_added',
+        type,
         user: input.user,
         item: { type: 'message', channel: input.channel, ts: input.ts },
         reaction: input.reaction,

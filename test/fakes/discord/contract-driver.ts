@@ -164,6 +164,11 @@ export function discordContractDriver(fake: FakeDiscord): ContractDriver {
       if (!found) throw new Error(`No message ${message.id} in the fake Discord.`);
       fake.react({ user: userOf(user), channel: found.channelId, message: found.id, emoji });
     },
+    async unreact({ message, emoji, user }) {
+      const found = fake.message(message.id);
+      if (!found) throw new Error(`No message ${message.id} in the fake Discord.`);
+      fake.unreact({ user: userOf(user), channel: found.channelId, message: found.id, emoji });
+    },
     async posted(): Promise<ShownMessage[]> {
       return fake
         .posts()

@@ -46,7 +46,10 @@ export class Events {
     });
   }
 
-  /** MESSAGE_REACTION_ADD's `d` (as in the recorded ones: remora, serenity) for `userId` on `message`. */
+  /**
+   * MESSAGE_REACTION_ADD's `d` (as in the recorded ones: remora, serenity) for `userId` on `message`; with
+   * `add` false, MESSAGE_REACTION_REMOVE's, which Discord sends without member, message author and colours.
+   */
   reactionPayload(
     message: FakeMessage,
     userId: string,

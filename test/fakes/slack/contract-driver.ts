@@ -1,6 +1,6 @@
 /**
  * The Slack side of the adapter contract (test/contract/driver.ts), played by the fake Slack: commands are
- * slash-command envelopes, reactions `reaction_added` events, posts the chat.postMessage calls the fake
+ * slash-command envelopes, reactions `reaction_added` (and `reaction_removed`) events, posts the chat.postMessage calls the fake
  * took, answers what reached the command's `response_url`, all shown as a Slack client shows them.
  */
 import { channelTarget, parseSlackTarget, userTarget } from '../../../adapters/slack/ids.ts';
@@ -50,6 +50,16 @@ export function slackContractDriver(fake: FakeSlack): ContractDriver {
       const parsed = parseSlackTarget(user);
       if (parsed.kind !== 'user') throw new Error(`${user} is not a user.`);
       await fake.react({
+        user: parsed.user,
+        channel: channelOfTarget(fake, message.target),
+        ts: message.id,
+        reaction: emoji,
+      });
+    },
+    async unreact({ message, emoji, user }) {
+      const parsed = parseSlackTarget(user);
+      if (parsed.kind !== 'user') throw new Error(`${user} is not a user.`);
+      await fake.unreact({
         user: parsed.user,
         channel: channelOfTarget(fake, message.target),
         ts: message.id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reactionOf } from '../../../adapters/discord/translate.ts';
+import { reactionAction, reactionOf } from '../../../adapters/discord/translate.ts';
 import { describeWithSharedFixtures, readSharedFixture } from '../../support/shared-fixtures.ts';
 
 const read = (path: string): unknown => JSON.parse(readSharedFixture(path).toString('utf8'));
@@ -31,6 +31,28 @@ describeWithSharedFixtures('MESSAGE_REACTION_ADD payloads recorded from Discord'
     expect(reactionOf(envelope.d, null)).toBeNull();
     const own = read('discord/serenity/message_reaction_add_3.json') as { user_id: string };
     expect(reactionOf(own, own.user_id)).toBeNull();
+  });
+});
+
+// The shared fixtures hold no MESSAGE_REACTION_REMOVE. Discord documents its `d` as the add's user_id,
+// channel_id, message_id, guild_id and emoji (plus burst and type), without member and message_author_id:
+// the recorded add payloads with those left out are that shape.
+describeWithSharedFixtures('MESSAGE_REACTION_REMOVE, in the shape of the recorded adds', () => {
+  it('reads a removal as the same reaction, and says which dispatch is which', () => {
+    const recorded = read('discord/serenity/message_reaction_add_3.json') as Record<string, unknown>;
+    const { member: _member, message_author_id: _author, ...removal } = recorded;
+    expect(reactionOf({ ...removal, burst: false, type: 0 }, null)).toEqual(reactionOf(recorded, null));
+    expect(reactionOf(removal, null)?.emoji).toBe('👍');
+    expect(reactionAction('MESSAGE_REACTION_ADD')).toBe('added');
+    expect(reactionAction('MESSAGE_REACTION_REMOVE')).toBe('removed');
+    for (const other of [
+      'MESSAGE_REACTION_REMOVE_ALL',
+      'MESSAGE_REACTION_REMOVE_EMOJI',
+      'MESSAGE_CREATE',
+      42,
+    ]) {
+      expect(reactionAction(other)).toBeNull();
+    }
   });
 });
 

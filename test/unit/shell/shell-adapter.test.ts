@@ -33,7 +33,7 @@ async function interactiveShell(options: { tty?: boolean; logger?: ReturnType<ty
     input.write(`${line}\n`);
     await handled;
   };
-  return { input, output, shell, type };
+  return { input, output, shell, type, core };
 }
 
 describe('ShellAdapter, interactive', () => {
@@ -102,12 +102,48 @@ describe('ShellAdapter, interactive', () => {
     const lines = output.text.split('\n');
     expect(lines[1]).toBe('Shell commands:');
     expect(lines).toContain(
-      '  :react <n> <emoji>   react to message [n]; :react 3 memo asks for the summary of the paper in [3]',
+      '  :react <n> <emoji>   react to message [n]; :react 3 memo asks for the summary of the paper in [3],',
+    );
+    expect(lines).toContain(
+      '  :unreact <n> <emoji> take your reaction off message [n] again (a vote is withdrawn)',
     );
     expect(lines.slice(-4)).toEqual([
       'Unknown shell command :nope; :help lists them.',
       'There is no message [42] to react to.',
       'Usage: :react <n> <emoji>, for example :react 3 memo',
+      '',
+    ]);
+  });
+
+  it('hands :react and :unreact to the core as an added and a removed reaction of the message', async () => {
+    const { input, output, shell, type, core } = await interactiveShell();
+    await type('/arxiv digest');
+    await type(':react 3 +1');
+    await type(':unreact [3] :+1:');
+    input.write(':unreact 42 +1\n:unreact 3\n');
+    input.end();
+    await shell.closed;
+    expect(core.reactions).toEqual([
+      {
+        platform: 'shell',
+        action: 'added',
+        emoji: '+1',
+        user: 'shell:@you',
+        message: { target: 'shell:local', id: '3', threadId: '1' },
+      },
+      {
+        platform: 'shell',
+        action: 'removed',
+        emoji: '+1',
+        user: 'shell:@you',
+        message: { target: 'shell:local', id: '3', threadId: '1' },
+      },
+    ]);
+    expect(output.text.split('\n').slice(-5)).toEqual([
+      'you reacted +1 to [3]',
+      'you took +1 off [3]',
+      'There is no message [42] to take a reaction off.',
+      'Usage: :unreact <n> <emoji>, for example :unreact 3 +1',
       '',
     ]);
   });

@@ -5,7 +5,12 @@
  */
 
 import { findArxivId, type Paper } from '../../../src/arxiv/paper.ts';
-import type { ChatAdapter, InboundHandlers, OutboundMessage } from '../../../src/chat/types.ts';
+import type {
+  ChatAdapter,
+  InboundHandlers,
+  OutboundMessage,
+  ReactionEvent,
+} from '../../../src/chat/types.ts';
 import { UserError } from '../../../src/errors.ts';
 import { makePaper } from '../../support/papers.ts';
 
@@ -25,6 +30,8 @@ export interface FakeCore {
   handlers: InboundHandlers;
   /** Resolves when the next command or reaction has been handled. */
   next(): Promise<void>;
+  /** Every reaction handed over, added or removed. */
+  reactions: ReactionEvent[];
 }
 
 export function fakeCore(adapter: ChatAdapter): FakeCore {
@@ -32,7 +39,9 @@ export function fakeCore(adapter: ChatAdapter): FakeCore {
   const handled = () => {
     for (const wake of waiting.splice(0)) wake();
   };
+  const reactions: ReactionEvent[] = [];
   return {
+    reactions,
     next: () => new Promise((resolve) => waiting.push(resolve)),
     handlers: {
       async onCommand(event) {
@@ -69,10 +78,11 @@ export function fakeCore(adapter: ChatAdapter): FakeCore {
         }
       },
       async onReaction(event) {
+        reactions.push(event);
         try {
           const text = await adapter.fetchMessageText(event.message);
           const found = text === null ? null : findArxivId(text);
-          if (event.emoji === 'memo' && found) {
+          if (event.action === 'added' && event.emoji === 'memo' && found) {
             await adapter.post(
               event.message.target,
               { text: `Summary of ${found.id}: it works.`, blocks: [] },

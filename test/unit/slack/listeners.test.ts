@@ -5,7 +5,7 @@ import {
   type ListenerContext,
   otherCommand,
   otherCommands,
-  reactionAdded,
+  reactionEvent,
   slashCommand,
 } from '../../../adapters/slack/listeners.ts';
 import type { CommandEvent, ReactionEvent } from '../../../src/chat/types.ts';
@@ -66,9 +66,9 @@ function commandArgs(text: string, command = '/arxiv', fields: Partial<CommandAr
   return { args, acks, answers };
 }
 
-const reactionBody = (ts: string, item = 'message') => ({
+const reactionBody = (ts: string, item = 'message', type = 'reaction_added') => ({
   team_id: 'T1',
-  event: { type: 'reaction_added', user: 'U2', reaction: 'memo', item: { type: item, channel: 'C1', ts } },
+  event: { type, user: 'U2', reaction: 'memo', item: { type: item, channel: 'C1', ts } },
 });
 
 describe('the slash command listener', () => {
@@ -192,10 +192,11 @@ describe('another command routed to the app', () => {
 describe('the reaction listener', () => {
   it('hands a reaction on a top-level message to the core', async () => {
     const { ctx, reactions } = context();
-    await reactionAdded(ctx, { body: reactionBody('1700000000.000100') });
+    await reactionEvent(ctx, { body: reactionBody('1700000000.000100') });
     expect(reactions).toEqual([
       {
         platform: 'slack',
+        action: 'added',
         emoji: 'memo',
         user: 'slack:T1:@U2',
         message: { target: 'slack:T1:C1', id: '1700000000.000100' },
@@ -203,9 +204,23 @@ describe('the reaction listener', () => {
     ]);
   });
 
+  it('hands a removed reaction to the core as removed, with the reply’s thread', async () => {
+    const { ctx, reactions } = context();
+    await reactionEvent(ctx, { body: reactionBody('1700000000.000200', 'message', 'reaction_removed') });
+    expect(reactions).toEqual([
+      {
+        platform: 'slack',
+        action: 'removed',
+        emoji: 'memo',
+        user: 'slack:T1:@U2',
+        message: { target: 'slack:T1:C1', id: '1700000000.000200', threadId: '1700000000.000100' },
+      },
+    ]);
+  });
+
   it('names the thread of a reply', async () => {
     const { ctx, reactions } = context();
-    await reactionAdded(ctx, { body: reactionBody('1700000000.000200') });
+    await reactionEvent(ctx, { body: reactionBody('1700000000.000200') });
     expect(reactions[0]?.message).toEqual({
       target: 'slack:T1:C1',
       id: '1700000000.000200',
@@ -215,25 +230,25 @@ describe('the reaction listener', () => {
 
   it('still hands the reaction on when the message cannot be read, without a thread', async () => {
     const { ctx, reactions } = context();
-    await reactionAdded(ctx, { body: reactionBody('1700000000.000999') });
+    await reactionEvent(ctx, { body: reactionBody('1700000000.000999') });
     expect(reactions[0]?.message).toEqual({ target: 'slack:T1:C1', id: '1700000000.000999' });
   });
 
   it('ignores a reaction from another workspace, and one with a malformed id', async () => {
     const { ctx, reactions } = context();
-    await reactionAdded(ctx, { body: { ...reactionBody('1700000000.000100'), team_id: 'T2' } });
+    await reactionEvent(ctx, { body: { ...reactionBody('1700000000.000100'), team_id: 'T2' } });
     const malformed = reactionBody('1700000000.000100');
     malformed.event.user = 'U2<!here>';
-    await reactionAdded(ctx, { body: malformed });
+    await reactionEvent(ctx, { body: malformed });
     expect(reactions).toHaveLength(0);
   });
 
   it('ignores reactions to other things, and every reaction while the adapter is not running', async () => {
     const stopped = context({ running: false });
-    await reactionAdded(stopped.ctx, { body: reactionBody('1700000000.000100') });
+    await reactionEvent(stopped.ctx, { body: reactionBody('1700000000.000100') });
     expect(stopped.reactions).toHaveLength(0);
     const running = context();
-    await reactionAdded(running.ctx, { body: reactionBody('1700000000.000100', 'file') });
+    await reactionEvent(running.ctx, { body: reactionBody('1700000000.000100', 'file') });
     expect(running.reactions).toHaveLength(0);
   });
 });
