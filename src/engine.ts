@@ -119,6 +119,8 @@ export interface DigestRequest {
   categories: readonly string[];
   maxPapers: number;
   minScore: number;
+  /** Followed authors (Subscription.authors): their papers join the digest whatever their score. */
+  authors?: readonly string[];
   target?: string | null;
   title?: string;
   /** Whether to ask for TL;DRs and the top structured summaries. */
@@ -149,6 +151,7 @@ export async function makeDigest(
     categories: request.categories,
     maxPapers: request.maxPapers,
     minScore: request.minScore,
+    ...(request.authors ? { authors: request.authors } : {}),
     target: request.target ?? null,
     ...(request.title ? { title: request.title } : {}),
     ...(request.now ? { now: request.now } : {}),

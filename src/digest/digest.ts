@@ -1,7 +1,25 @@
+import type { Paper } from '../arxiv/paper.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { PaperSummary } from '../summarize/types.ts';
+import { AuthorMatcher } from './authors.ts';
+import { compareIdsNewestFirst } from './id-order.ts';
 import type { ListingIndex, RankedPaper } from './listing-index.ts';
 import type { KeywordQuery } from './query.ts';
+
+/** Why a paper is in a digest beyond its keyword score, from the target's learned ranking. */
+export interface PaperReasons {
+  /** Like a paper the target voted for. */
+  like?: { id: string; title: string };
+  /** Recommended by the learned ranking without one paper to name. */
+  recommended?: boolean;
+}
+
+/** A paper of a digest: ranked by the keywords, and what else put it there. */
+export interface DigestPaper extends RankedPaper {
+  /** Its authors whom the target follows, as the paper writes them; absent or empty when none. */
+  followed?: string[];
+  reasons?: PaperReasons;
+}
 
 /** One target's digest of one announcement: what the renderers turn into Markdown, RSS, JSON or chat. */
 export interface Digest {
@@ -16,8 +34,8 @@ export interface Digest {
   query: KeywordQuery;
   /** How many papers of the listing were considered (those in the categories). */
   listed: number;
-  /** Best first. */
-  papers: RankedPaper[];
+  /** Best first: the papers of followed authors, then the others. */
+  papers: DigestPaper[];
 }
 
 export interface BuildDigestOptions {
@@ -28,6 +46,11 @@ export interface BuildDigestOptions {
   categories: readonly string[];
   maxPapers?: number;
   minScore?: number;
+  /**
+   * Followed authors' names as users typed them (src/digest/authors.ts). Their papers in the categories
+   * join the digest whatever their keyword score (an excluded term still drops them), first.
+   */
+  authors?: readonly string[];
   /** Default "arXiv digest". */
   title?: string;
   target?: string | null;
@@ -43,11 +66,13 @@ export interface BuildDigestOptions {
 export function buildDigest(options: BuildDigestOptions): Digest {
   const { listing, query } = options;
   const categories = [...options.categories];
-  const ranked = listing.rank(query, {
-    maxPapers: options.maxPapers,
-    minScore: options.minScore,
+  const ranked = withFollowed(
+    listing,
+    query,
     categories,
-  });
+    listing.rank(query, { maxPapers: options.maxPapers, minScore: options.minScore, categories }),
+    new AuthorMatcher(options.authors ?? []),
+  );
   const digest: Digest = {
     title: options.title ?? 'arXiv digest',
     target: options.target ?? null,
@@ -63,6 +88,54 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     'digest built',
   );
   return options.summaries ? attachSummaries(digest, options.summaries) : digest;
+}
+
+function inCategories(paper: Paper, wanted: readonly string[]): boolean {
+  return (
+    wanted.length === 0 ||
+    paper.categories.some((category) =>
+      wanted.some((entry) => category === entry || category.startsWith(`${entry}.`)),
+    )
+  );
+}
+
+/** The ranked papers with every followed author's paper marked, and those the ranking left out added. */
+function withFollowed(
+  listing: ListingIndex,
+  query: KeywordQuery,
+  categories: readonly string[],
+  ranked: readonly RankedPaper[],
+  authors: AuthorMatcher,
+): DigestPaper[] {
+  if (authors.empty) return [...ranked];
+  const followed = new Map<string, { paper: Paper; authors: string[] }>();
+  for (const paper of listing.papers) {
+    if (!inCategories(paper, categories)) continue;
+    const names = authors.followedIn(paper.authors);
+    if (names.length > 0) followed.set(paper.id, { paper, authors: names });
+  }
+  if (followed.size === 0) return [...ranked];
+  // The index says which papers hold a term (ranking the exclusions as terms), and what a paper scores.
+  const excluded = new Set(
+    query.exclude.length > 0
+      ? listing.rank({ terms: query.exclude, exclude: [] }, { categories }).map((hit) => hit.paper.id)
+      : [],
+  );
+  const scored = new Map(listing.rank(query, { categories }).map((hit) => [hit.paper.id, hit]));
+  const first: DigestPaper[] = [];
+  for (const { paper, authors: names } of followed.values()) {
+    if (excluded.has(paper.id)) continue;
+    const hit = scored.get(paper.id) ?? { paper, score: 0, titleHits: 0, matchedTerms: [], summary: null };
+    first.push({ ...hit, followed: names });
+  }
+  // In the order the index ranks (score, title hits, newer id); those without a keyword hit after, newest first.
+  const rankOf = new Map([...scored.keys()].map((id, index) => [id, index]));
+  const position = (id: string) => rankOf.get(id) ?? rankOf.size;
+  first.sort(
+    (a, b) => position(a.paper.id) - position(b.paper.id) || compareIdsNewestFirst(a.paper.id, b.paper.id),
+  );
+  const shown = new Set(first.map((entry) => entry.paper.id));
+  return [...first, ...ranked.filter((entry) => !shown.has(entry.paper.id))];
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Paper } from '../../arxiv/paper.ts';
 import type { PaperSummary } from '../../summarize/types.ts';
-import type { Digest } from '../digest.ts';
+import type { Digest, DigestPaper, PaperReasons } from '../digest.ts';
 import { formatKeywordQuery, type QueryTerm } from '../query.ts';
 
 /**
@@ -18,7 +18,9 @@ import { formatKeywordQuery, type QueryTerm } from '../query.ts';
  *                "paper": { "id", "version", "title", "authors", "abstract", "categories", "primaryCategory",
  *                           "announceType", "published", "updated", "announced", "absUrl", "pdfUrl",
  *                           "doi", "journalRef", "comment" },
- *                "summary": null | { "paperId", "version", "tldr", "body", "source", "model", "language" } }]
+ *                "summary": null | { "paperId", "version", "tldr", "body", "source", "model", "language" },
+ *                "followed": [string] (only when the paper has followed authors, as the paper writes them),
+ *                "reasons": { "like"?: { "id", "title" }, "recommended"?: boolean } (only when set) }]
  * }
  */
 export const DIGEST_JSON_FORMAT = 'arxiv-digest/digest';
@@ -41,6 +43,8 @@ export interface DigestJson {
     matchedTerms: string[];
     paper: Paper;
     summary: PaperSummary | null;
+    followed?: string[];
+    reasons?: PaperReasons;
   }[];
 }
 
@@ -80,6 +84,23 @@ function summaryJson(summary: PaperSummary): PaperSummary {
 
 const termJson = (term: QueryTerm): QueryTerm => ({ text: term.text, exact: term.exact });
 
+function reasonsJson(reasons: PaperReasons): PaperReasons {
+  return {
+    ...(reasons.like ? { like: { id: reasons.like.id, title: reasons.like.title } } : {}),
+    ...(reasons.recommended !== undefined ? { recommended: reasons.recommended } : {}),
+  };
+}
+
+/** What else put a paper in the digest: absent when nothing did, so older digests read the same. */
+function whyJson(
+  entry: Pick<DigestPaper, 'followed' | 'reasons'>,
+): Pick<DigestPaper, 'followed' | 'reasons'> {
+  return {
+    ...(entry.followed && entry.followed.length > 0 ? { followed: [...entry.followed] } : {}),
+    ...(entry.reasons ? { reasons: reasonsJson(entry.reasons) } : {}),
+  };
+}
+
 export function digestToJson(digest: Digest): DigestJson {
   return {
     format: DIGEST_JSON_FORMAT,
@@ -102,6 +123,7 @@ export function digestToJson(digest: Digest): DigestJson {
       matchedTerms: [...ranked.matchedTerms],
       paper: paperJson(ranked.paper),
       summary: ranked.summary ? summaryJson(ranked.summary) : null,
+      ...whyJson(ranked),
     })),
   };
 }
@@ -127,6 +149,7 @@ export function digestFromJson(json: DigestJson): Digest {
       titleHits: entry.titleHits,
       matchedTerms: [...entry.matchedTerms],
       summary: entry.summary ? summaryJson(entry.summary) : null,
+      ...whyJson(entry),
     })),
   };
 }
