@@ -81,6 +81,37 @@ const aiSummary = z.object({
   max_response_bytes: byteLimit.default(4_000_000),
 });
 
+/** Learned ranking from the team's votes (src/rank/): embeddings, profile weight, recommendations. */
+const ranking = z.object({
+  /** The model of the OpenAI-compatible `embeddings` endpoint. */
+  embedding_model: text('an embedding model name').default('text-embedding-3-small'),
+  /** Null: ai_summary.base_url. */
+  base_url: httpUrl('the base URL of an OpenAI-compatible API').nullable().default(null),
+  /** The name of the environment variable holding the key; null: ai_summary.api_key_env. */
+  api_key_env: z
+    .string({ error: 'the name of an environment variable' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+      error: 'the name of an environment variable, such as OPENAI_API_KEY',
+    })
+    .nullable()
+    .default(null),
+  /** Texts per embeddings request (OpenAI allows 2048, some providers 10). */
+  batch_size: wholeNumber(1, 2048).default(96),
+  /** The most bytes read of one embeddings answer (96 vectors of 3072 floats in JSON are about 6 MB). */
+  max_response_bytes: byteLimit.default(20_000_000),
+  /** Days a paper's embedding is kept in the store. */
+  keep_days: wholeNumber(1, 3650).default(90),
+  /**
+   * Weight of the learned relevance (a z-score within the listing, src/rank/learned.ts) beside the keyword
+   * score: the weight `npm run bench ranking` picks. Change it only with a new run of that evaluation.
+   */
+  learned_weight: number(0, 100).default(1),
+  /** Up to this many papers with no keyword hit but close to the target's likes join its digest, marked recommended. */
+  recommend: wholeNumber(0, 50).default(2),
+  /** A vote counts half after this many days. */
+  half_life_days: number(1, 3650).default(30),
+});
+
 const arxiv = z.object({
   rss_url: httpUrl('the base URL of the arXiv listing feeds').default('https://rss.arxiv.org/rss'),
   api_url: httpUrl('the URL of the arXiv query API').default('https://export.arxiv.org/api/query'),
@@ -201,6 +232,7 @@ export const configSchema = z.object({
     .min(1, { error: 'at least one announce type' })
     .default(['new', 'cross']),
   ai_summary: aiSummary.prefault({}),
+  ranking: ranking.prefault({}),
   arxiv: arxiv.prefault({}),
   store: store.prefault({}),
   output: output.prefault({}),

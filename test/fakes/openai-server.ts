@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  * so the real `openai` client can be pointed at it. It records every request. By default it answers with a
  * deterministic summary made from the request, so a test can see what the model was sent; queued replies
  * make it fail (429 with retry-after, 5xx, 400 context_length_exceeded), stall, say odd things, or send a
- * huge answer (streamed, never held in memory).
+ * huge answer (streamed, never held in memory). POST /v1/embeddings answers too (see embeddingsEndpoint).
  */
 
 export type FakeReply =
@@ -51,6 +51,8 @@ export interface FakeOpenAIOptions {
   apiKey?: string;
   /** When set, a request whose estimated prompt tokens exceed it gets 400 context_length_exceeded. */
   contextWindow?: number;
+  /** The embeddings endpoint's limits, OpenAI's by default (see EMBEDDING_LIMITS). */
+  embeddingLimits?: Partial<EmbeddingLimits>;
 }
 
 export interface FakeOpenAIServer {
@@ -61,6 +63,13 @@ export interface FakeOpenAIServer {
   readonly maxConcurrent: number;
   /** Bytes written of each `huge` answer, in order (final once the connection closed). */
   readonly hugeSent: readonly number[];
+  /** Every POST /v1/embeddings, in order (its length is the number of calls). */
+  readonly embeddingRequests: RecordedEmbeddingRequest[];
+  /**
+   * Replies for the next embeddings requests, in order; then embeddings. 'summary' and 'content' mean
+   * embeddings; the faults ('rate-limit', 'server-error', 'slow', 'huge') are those of chat completions.
+   */
+  enqueueEmbeddings(...replies: FakeReply[]): void;
   /** Replies for the next requests, in order; then the default reply. */
   enqueue(...replies: FakeReply[]): void;
   /** The reply once the queue is empty ({type: 'summary'} to start with). */
@@ -76,6 +85,9 @@ export async function startFakeOpenAIServer(options: FakeOpenAIOptions = {}): Pr
   let open = 0;
   let maxConcurrent = 0;
   const hugeSent: number[] = [];
+  const embeddings = embeddingsEndpoint(options, (res, answer) =>
+    reply(res, { ...EMBEDDINGS_AS_CHAT, receivedAt: Date.now() }, answer),
+  );
 
   const server = createServer((req, res) => {
     open++;
@@ -86,6 +98,10 @@ export async function startFakeOpenAIServer(options: FakeOpenAIOptions = {}): Pr
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/embeddings') {
+        embeddings.handle(req.headers, Buffer.concat(chunks), res);
+        return;
+      }
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
         sendError(res, 404, {
           message: `Unknown request URL: ${req.method} ${req.url}`,
@@ -201,6 +217,10 @@ export async function startFakeOpenAIServer(options: FakeOpenAIOptions = {}): Pr
       return maxConcurrent;
     },
     hugeSent,
+    embeddingRequests: embeddings.requests,
+    enqueueEmbeddings: (...replies) => {
+      embeddings.queue.push(...replies);
+    },
     enqueue: (...replies) => {
       queue.push(...replies);
     },
@@ -346,4 +366,239 @@ function streamHugeCompletion(
     }
   };
   write();
+}
+
+/*
+ * POST /v1/embeddings in OpenAI's shape: `input` a string or a list of strings, `encoding_format` "float" (a
+ * list of numbers) or "base64" (little-endian float32 bytes, which the `openai` package asks for by default),
+ * `dimensions` optional. The vectors are deterministic and carry meaning: each word of 3 letters or more,
+ * outside a short stop list, has a fixed random ±1 direction (seeded by a hash of the word), and a text's
+ * vector is the sum of its words' directions weighted 1 + ln(count), unit length. Texts sharing words get
+ * close vectors, as they would from a model. Limits are OpenAI's unless the options lower them, with its 400s.
+ */
+
+export interface EmbeddingLimits {
+  /** Inputs per request (OpenAI: 2048). */
+  maxInputs: number;
+  /** Estimated tokens of one input (OpenAI: 8192 for text-embedding-3-*). */
+  maxInputTokens: number;
+  /** Estimated tokens of all inputs of a request (OpenAI: 300 000). */
+  maxRequestTokens: number;
+  /** The vector length when the request does not ask for one; 256 here to keep the fake fast (OpenAI: 1536). */
+  dimensions: number;
+}
+
+export const EMBEDDING_LIMITS: EmbeddingLimits = {
+  maxInputs: 2048,
+  maxInputTokens: 8192,
+  maxRequestTokens: 300_000,
+  dimensions: 256,
+};
+
+export interface RecordedEmbeddingRequest {
+  model: string;
+  inputs: string[];
+  encodingFormat: 'float' | 'base64';
+  dimensions: number | null;
+  headers: IncomingHttpHeaders;
+  /** Estimated tokens (characters / 4, at least 1 per input), as reported in `usage`. */
+  promptTokens: number;
+  /** The HTTP status answered. */
+  status: number;
+}
+
+/** Stands for an embeddings request where a chat fault reply needs a request (only `model` is read). */
+const EMBEDDINGS_AS_CHAT: Omit<RecordedRequest, 'receivedAt'> = {
+  model: 'text-embedding',
+  messages: [],
+  maxTokens: null,
+  headers: {},
+  promptTokens: 0,
+  answered: false,
+};
+
+const INVALID_INPUT =
+  "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
+
+function embeddingsEndpoint(
+  options: FakeOpenAIOptions,
+  fault: (res: ServerResponse, answer: FakeReply) => void,
+): {
+  requests: RecordedEmbeddingRequest[];
+  queue: FakeReply[];
+  handle(headers: IncomingHttpHeaders, body: Buffer, res: ServerResponse): void;
+} {
+  const limits = { ...EMBEDDING_LIMITS, ...options.embeddingLimits };
+  const requests: RecordedEmbeddingRequest[] = [];
+  const queue: FakeReply[] = [];
+  const words = new Map<string, Float32Array>();
+
+  const answer = (res: ServerResponse, request: RecordedEmbeddingRequest, reply: FakeReply): void => {
+    if (reply.type === 'slow') {
+      const timer = setTimeout(() => answer(res, request, reply.then ?? { type: 'summary' }), reply.delayMs);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    if (reply.type !== 'summary' && reply.type !== 'content') {
+      fault(res, reply);
+      return;
+    }
+    const dimensions = request.dimensions ?? limits.dimensions;
+    const data = request.inputs.map((input, index) => {
+      const vector = fakeEmbedding(input, dimensions, words);
+      return {
+        object: 'embedding',
+        index,
+        embedding:
+          request.encodingFormat === 'base64'
+            ? Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64')
+            : Array.from(vector),
+      };
+    });
+    send(res, 200, {
+      object: 'list',
+      data,
+      model: request.model,
+      usage: { prompt_tokens: request.promptTokens, total_tokens: request.promptTokens },
+    });
+  };
+
+  const invalid = (
+    res: ServerResponse,
+    request: RecordedEmbeddingRequest | null,
+    message: string,
+    code?: string,
+  ) => {
+    if (request) request.status = 400;
+    sendError(res, 400, { message, type: 'invalid_request_error', ...(code ? { code } : {}) });
+  };
+
+  return {
+    requests,
+    queue,
+    handle(headers, raw, res) {
+      if (options.apiKey !== undefined && headers.authorization !== `Bearer ${options.apiKey}`) {
+        sendError(res, 401, {
+          message: 'Incorrect API key provided.',
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        });
+        return;
+      }
+      let body: { model?: unknown; input?: unknown; encoding_format?: unknown; dimensions?: unknown };
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        invalid(res, null, 'We could not parse the JSON body of your request.');
+        return;
+      }
+      const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+      const tokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
+      const request: RecordedEmbeddingRequest = {
+        model: String(body.model),
+        inputs: Array.isArray(inputs) ? inputs.map(String) : [],
+        encodingFormat: body.encoding_format === 'base64' ? 'base64' : 'float',
+        dimensions: typeof body.dimensions === 'number' ? body.dimensions : null,
+        headers,
+        promptTokens: 0,
+        status: 200,
+      };
+      request.promptTokens = request.inputs.reduce((sum, input) => sum + tokens(input), 0);
+      requests.push(request);
+      if (
+        !Array.isArray(inputs) ||
+        inputs.length === 0 ||
+        inputs.length > limits.maxInputs ||
+        inputs.some((input) => typeof input !== 'string' || input === '')
+      ) {
+        invalid(res, request, INVALID_INPUT);
+        return;
+      }
+      if (
+        body.encoding_format !== undefined &&
+        body.encoding_format !== 'float' &&
+        body.encoding_format !== 'base64'
+      ) {
+        invalid(
+          res,
+          request,
+          `'${String(body.encoding_format)}' is not one of ['float', 'base64'] - 'encoding_format'`,
+        );
+        return;
+      }
+      const longest = Math.max(...request.inputs.map(tokens));
+      if (longest > limits.maxInputTokens) {
+        invalid(
+          res,
+          request,
+          `This model's maximum context length is ${limits.maxInputTokens} tokens, however you requested ${longest} tokens (${longest} in your prompt; 0 for the completion). Please reduce your prompt; or completion length.`,
+        );
+        return;
+      }
+      if (request.promptTokens > limits.maxRequestTokens) {
+        invalid(
+          res,
+          request,
+          `Requested ${request.promptTokens} tokens, max ${limits.maxRequestTokens} tokens per request`,
+          'max_tokens_per_request',
+        );
+        return;
+      }
+      res.on('finish', () => {
+        request.status = res.statusCode;
+      });
+      answer(res, request, queue.shift() ?? { type: 'summary' });
+    },
+  };
+}
+
+const STOP_WORDS = new Set(
+  'the and for with that this from are was were which these those their our its has have been can also not but via than then such into over under using based show shows paper propose proposed approach method methods results new two one'.split(
+    ' ',
+  ),
+);
+
+/** A text's fake embedding: see the comment above EmbeddingLimits. */
+function fakeEmbedding(text: string, dimensions: number, cache: Map<string, Float32Array>): Float32Array {
+  const counts = new Map<string, number>();
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    if (word.length >= 3 && !STOP_WORDS.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  if (counts.size === 0) counts.set(text, 1);
+  const vector = new Float32Array(dimensions);
+  for (const [word, count] of counts) {
+    const key = `${dimensions}:${word}`;
+    let direction = cache.get(key);
+    if (!direction) {
+      direction = wordDirection(word, dimensions);
+      cache.set(key, direction);
+    }
+    const weight = 1 + Math.log(count);
+    for (let i = 0; i < dimensions; i++)
+      vector[i] = (vector[i] as number) + weight * (direction[i] as number);
+  }
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < dimensions; i++) vector[i] = (vector[i] as number) / norm;
+  return vector;
+}
+
+/** A fixed ±1 vector per word: 32 signs from each draw of a PRNG seeded by the word's FNV-1a hash. */
+function wordDirection(word: string, dimensions: number): Float32Array {
+  let seed = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) seed = Math.imul(seed ^ word.charCodeAt(i), 0x01000193);
+  const direction = new Float32Array(dimensions);
+  let bits = 0;
+  for (let i = 0; i < dimensions; i++) {
+    if (i % 32 === 0) {
+      // mulberry32
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      bits = (t ^ (t >>> 14)) >>> 0;
+    }
+    direction[i] = (bits >>> (i % 32)) & 1 ? 1 : -1;
+  }
+  return direction;
 }
