@@ -13,6 +13,7 @@ import { ListingIndex } from './digest/listing-index.ts';
 import type { KeywordQuery } from './digest/query.ts';
 import { type Logger, silentLogger } from './log.ts';
 import type { Store } from './store/index.ts';
+import { ClaimRepository } from './store/repositories/claims.ts';
 import { createSummarizer, type Summarizer } from './summarize/index.ts';
 import { closePdfPool } from './summarize/pdf.ts';
 import type { UsageTotals } from './summarize/usage.ts';
@@ -65,6 +66,8 @@ export function createEngine(options: EngineOptions): Engine {
   const makeSummarizer = () =>
     createSummarizer(config.ai_summary, {
       cache: options.store.namespace('summaries'),
+      // Replicas sharing a store make each summary once (one model call), not once each.
+      claims: options.store.shared ? new ClaimRepository(options.store) : null,
       download: (url, opts) => client.download(url, opts),
       htmlBaseUrl: config.arxiv.html_url,
       pdfBaseUrl: config.arxiv.pdf_url,

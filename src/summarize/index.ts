@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { Download } from './fulltext.ts';
 import { readPromptFile } from './prompts.ts';
-import { Summarizer, type SummarizerTuning } from './summarizer.ts';
+import { Summarizer, type SummarizerTuning, type SummaryClaims } from './summarizer.ts';
 
 export type { FullText, FullTextSource, Section, SectionKind } from './document.ts';
 export type { Download, FullTextOptions } from './fulltext.ts';
@@ -15,6 +15,7 @@ export type {
   DigestSummaries,
   SummarizerOptions,
   SummarizerTuning,
+  SummaryClaims,
   SummaryOptions,
 } from './summarizer.ts';
 export { DEFAULT_TUNING, Summarizer } from './summarizer.ts';
@@ -27,6 +28,8 @@ export interface SummarizerDeps extends Partial<SummarizerTuning> {
   cache: Keyv;
   /** The arXiv client's `download`. */
   download: Download;
+  /** With a store that replicas share: claims, so one replica makes each summary. */
+  claims?: SummaryClaims | null;
   /** Where the API key is read, by the name `api_key_env` gives; process.env by default. */
   env?: NodeJS.ProcessEnv;
   /** What a relative `prompt_file` is resolved against; the working directory by default. */

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Keyv from 'keyv';
 import { type Paper, versionedId } from '../arxiv/paper.ts';
 import { formatSeconds, isAppError, UserError } from '../errors.ts';
 import { Limiter } from '../limiter.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import type { Claim, ClaimRepository } from '../store/repositories/claims.ts';
 import { withTimeout } from '../timeout.ts';
 import { fitToBudget, sectionsTokens } from './budget.ts';
 import { cacheKey, SummaryCache } from './cache.ts';
@@ -43,6 +45,15 @@ export interface SummarizerTuning {
   digestDeadlineMs: number;
   htmlBaseUrl: string;
   pdfBaseUrl: string;
+  /**
+   * With `claims`: how long a replica's claim on a summary lasts unless renewed (it is renewed every third of
+   * this while the model works), so how soon another replica takes over the summary of one that died.
+   */
+  claimTtlMs: number;
+  /** How often a replica waiting for another's summary looks in the cache. */
+  claimPollMs: number;
+  /** The longest a replica waits for another's summary before answering with an extractive one. */
+  claimWaitMs: number;
 }
 
 export const DEFAULT_TUNING: SummarizerTuning = {
@@ -61,6 +72,10 @@ export const DEFAULT_TUNING: SummarizerTuning = {
   digestDeadlineMs: 120_000,
   htmlBaseUrl: 'https://arxiv.org/html',
   pdfBaseUrl: 'https://arxiv.org/pdf',
+  claimTtlMs: 30_000,
+  claimPollMs: 500,
+  // Past one model call's timeout: a replica's summary that takes longer has been retried, and is late anyway.
+  claimWaitMs: 150_000,
 };
 
 export interface SummarizerOptions extends Partial<SummarizerTuning> {
@@ -86,7 +101,14 @@ export interface SummarizerOptions extends Partial<SummarizerTuning> {
   logger?: Logger;
   /** The clock for fallback expiry; tests move it. */
   now?: () => number;
+  /**
+   * Claims in a store that several replicas share (a ClaimRepository): a summary is then made by one
+   * replica, and the others wait for it in the cache. None with a store of this process alone.
+   */
+  claims?: SummaryClaims | null;
 }
+
+export type SummaryClaims = Pick<ClaimRepository, 'take' | 'renew' | 'release'>;
 
 export interface SummaryOptions {
   language?: string;
@@ -133,7 +155,9 @@ interface Job {
 /**
  * Paper summaries through an OpenAI-compatible model: TL;DRs from the title and abstract, structured summaries
  * from the full text. Each summary is made once per paper version, model, language and prompt: cached in the
- * store, and shared by concurrent requests while it is being made. Model calls run at most `maxWorkers` at a
+ * store, and shared by concurrent requests while it is being made: in the process by a single flight, and across
+ * replicas sharing a store by a claim (the replica that takes it calls the model; the others wait for its
+ * summary in the cache, and take the claim over when its holder dies). Model calls run at most `maxWorkers` at a
  * time. No method throws because a model or a download failed: the answer is then an extractive summary.
  */
 export class Summarizer {
@@ -343,7 +367,7 @@ export class Summarizer {
       return this.#extractive(job);
     }
     try {
-      return await this.#ask(this.#chat, job, key, prompt, collector);
+      return await this.#askOnce(this.#chat, job, key, prompt, collector);
     } catch (error) {
       const summary = this.#extractive(job);
       this.#record({ type: 'fallback' }, collector);
@@ -359,6 +383,87 @@ export class Summarizer {
       );
       this.#rememberFallback(key, summary);
       return summary;
+    }
+  }
+
+  /** Asks the model unless another replica holds the claim on this summary; then waits for its summary. */
+  async #askOnce(
+    chat: ChatModel,
+    job: Job,
+    key: string,
+    prompt: string,
+    collector: UsageTotals | null,
+  ): Promise<PaperSummary> {
+    const claims = this.#options.claims;
+    if (!claims) return this.#ask(chat, job, key, prompt, collector);
+    const { claimTtlMs, claimPollMs, claimWaitMs } = this.#tuning;
+    const giveUpAt = Date.now() + claimWaitMs;
+    for (;;) {
+      let claim: Claim | null;
+      try {
+        claim = await claims.take(key, claimTtlMs);
+      } catch (error) {
+        // A second model call costs less than no summary.
+        this.#logger.warn({ key, err: error }, 'could not claim the summary in the store; making it anyway');
+        return this.#ask(chat, job, key, prompt, collector);
+      }
+      if (claim) return this.#askClaimed(claims, claim, chat, job, key, prompt, collector);
+      await sleep(Math.max(1, Math.min(claimPollMs, giveUpAt - Date.now())), undefined, {
+        signal: this.#abort.signal,
+      });
+      const cached = await this.#cache.get(key);
+      if (cached) {
+        this.#record({ type: 'cache-hit' }, collector);
+        return cached.summary;
+      }
+      if (Date.now() >= giveUpAt) {
+        throw new Error(
+          `another replica has been making this summary for over ${formatSeconds(claimWaitMs)}`,
+        );
+      }
+    }
+  }
+
+  /** Asks the model holding the claim, renewed while the call lasts, and given up once the cache has the summary. */
+  async #askClaimed(
+    claims: SummaryClaims,
+    claim: Claim,
+    chat: ChatModel,
+    job: Job,
+    key: string,
+    prompt: string,
+    collector: UsageTotals | null,
+  ): Promise<PaperSummary> {
+    const ttlMs = this.#tuning.claimTtlMs;
+    let held: Claim | null = claim;
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      const current = held;
+      if (!current) return;
+      renewing = claims.renew(current, ttlMs).then(
+        (next) => {
+          held = next;
+          if (!next) this.#logger.warn({ key }, 'the claim on this summary expired while it was being made');
+        },
+        (error: unknown) =>
+          this.#logger.warn({ key, err: error }, 'could not renew the claim on this summary'),
+      );
+    }, ttlMs / 3);
+    timer.unref();
+    try {
+      return await this.#ask(chat, job, key, prompt, collector);
+    } finally {
+      clearInterval(timer);
+      await renewing;
+      const current = held as Claim | null;
+      if (current) {
+        await claims.release(current).catch((error: unknown) => {
+          this.#logger.warn(
+            { key, err: error },
+            'could not release the claim on this summary; it expires by itself',
+          );
+        });
+      }
     }
   }
 
