@@ -6,7 +6,7 @@
  */
 
 import type { Paper } from '../arxiv/paper.ts';
-import { digestOverview, paperCount, paperTitle, TLDR_LABEL } from '../chat/present.ts';
+import { digestOverview, oneLine, paperCount, paperTitle, TLDR_LABEL } from '../chat/present.ts';
 import type { Block, OutboundMessage, Span } from '../chat/types.ts';
 import type { Digest } from '../digest/digest.ts';
 import type { RankedPaper } from '../digest/listing-index.ts';
@@ -169,6 +169,8 @@ export interface SettingsView {
   timeZone: string;
   nextRun: Date | null;
   public: boolean;
+  /** Followed authors, as typed. */
+  authors: readonly string[];
 }
 
 export function settingsMessage(view: SettingsView): OutboundMessage {
@@ -182,6 +184,9 @@ export function settingsMessage(view: SettingsView): OutboundMessage {
       { text: `${whose} follows `, bold: false },
       terms ? { text: terms, code: true } : { text: 'no terms yet' },
     ),
+    ...(view.authors.length > 0
+      ? [text({ text: 'Authors followed: ' }, { text: view.authors.map(oneLine).join('; ') })]
+      : []),
     text({ text: `Categories: ${view.categories.join(', ')}` }),
     text({ text: `Daily at ${view.time} ${view.timeZone}${next}` }),
   ];

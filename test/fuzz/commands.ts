@@ -74,6 +74,18 @@ export function commandProblems(command: Command): string[] {
           if (term.trim() === '') problem(`blank term ${JSON.stringify(term)}`);
       }
       break;
+    case 'follow':
+      if (command.authors.length === 0) problem('no authors');
+      for (const name of command.authors) {
+        if (name.trim() === '' || name !== name.trim())
+          problem(`name ${JSON.stringify(name)} is blank or untrimmed`);
+        if (findMarkup(name) !== null) problem(`name ${JSON.stringify(name)} holds markup`);
+        if (holdsInvisible(name)) problem(`name ${JSON.stringify(name)} holds a control character`);
+      }
+      break;
+    case 'unfollow':
+      if (command.authors !== 'all' && command.authors.length === 0) problem('no authors');
+      break;
     case 'categories':
       if (command.categories !== null) {
         if (command.categories.length === 0) problem('an empty list');

@@ -19,7 +19,14 @@ export type Command =
    * `list` shows them, and `-survey` or `"news"` name the same terms as `survey` or `news`.
    */
   | { kind: 'unsubscribe'; scope: Scope; terms: string[] | 'all' }
-  /** Show the scope's terms, categories and schedule. */
+  /**
+   * Follow these authors in the scope's digest: their papers join it whatever their terms (names as typed,
+   * each with a given name and a surname: follow.ts, src/digest/authors.ts).
+   */
+  | { kind: 'follow'; scope: Scope; authors: string[] }
+  /** Stop following these authors (as `list` shows them, or any way of writing the same name), or all. */
+  | { kind: 'unfollow'; scope: Scope; authors: string[] | 'all' }
+  /** Show the scope's terms, followed authors, categories and schedule. */
   | { kind: 'list'; scope: Scope }
   /** Replace the scope's categories (arXiv's spelling, no duplicates), or show them when null. */
   | { kind: 'categories'; scope: Scope; categories: string[] | null }

@@ -10,6 +10,7 @@ import {
   unsubscribeCommand,
 } from './build.ts';
 import type { Command, CommandKind, Scope, ScopedKind } from './command.ts';
+import { followCommand, unfollowCommand } from './follow.ts';
 import { meChoices, meError, usageError, usageOf } from './help.ts';
 import { cleanText, clip, refuseOverlong, stripCommandPrefix } from './input.ts';
 import { parseSchedule } from './schedule.ts';
@@ -57,6 +58,10 @@ function parseScoped(kind: ScopedKind, rest: string, scope: Scope): Command {
       return subscribeCommand(scope, rest);
     case 'unsubscribe':
       return unsubscribeCommand(scope, rest);
+    case 'follow':
+      return followCommand(scope, rest);
+    case 'unfollow':
+      return unfollowCommand(scope, rest);
     case 'list':
       if (rest !== '') throw noArguments(kind, scope, rest);
       return { kind, scope };

@@ -23,6 +23,7 @@ import {
 import type { SearchService } from '../search.ts';
 import { newSubscription } from '../subscriptions.ts';
 import type { Command, Scope } from './command.ts';
+import { addAuthors, removeAuthors } from './follow.ts';
 import { helpText } from './help.ts';
 import { ProgressNote } from './progress.ts';
 import { needsChannelManager } from './table.ts';
@@ -112,6 +113,7 @@ async function run(
         timeZone: subscription.schedule.timeZone,
         nextRun: subscription.query ? services.nextRun(subscription) : null,
         public: subscription.public,
+        authors: subscription.authors ?? [],
       });
     }
 
@@ -132,6 +134,25 @@ async function run(
           message: query
             ? `now follows ${formatKeywordQuery(query)}`
             : 'follows no terms now: no more digests',
+        };
+      });
+
+    case 'follow':
+      return change(services, event, command.scope, (subscription) => {
+        const authors = addAuthors(subscription.authors ?? [], command.authors);
+        const waiting = subscription.query
+          ? ''
+          : `. Digests start once it follows terms too: ${scopePrefix(command.scope)} subscribe <terms>`;
+        return { update: { authors }, message: `now follows the papers of ${authors.join('; ')}${waiting}` };
+      });
+
+    case 'unfollow':
+      return change(services, event, command.scope, (subscription) => {
+        const authors = removeAuthors(subscription.authors ?? [], command.authors, command.scope);
+        return {
+          update: { authors },
+          message:
+            authors.length > 0 ? `now follows the papers of ${authors.join('; ')}` : 'follows no authors now',
         };
       });
 
@@ -229,6 +250,10 @@ async function requireManage(services: CommandServices, event: CommandEvent): Pr
 }
 
 type Change = (subscription: Subscription) => { update: Partial<Subscription>; message: string };
+
+function scopePrefix(scope: Scope): string {
+  return scope === 'channel' ? '/arxiv' : '/arxiv me';
+}
 
 function whoseDigest(scope: Scope): string {
   return scope === 'channel' ? "This channel's digest" : 'Your digest';

@@ -8,6 +8,7 @@ import {
   unsubscribeCommand,
 } from './build.ts';
 import type { Command, CommandKind, Scope } from './command.ts';
+import { followCommand, unfollowCommand } from './follow.ts';
 import { meChoices, meError, unknownCommandError, usageError, usageOf } from './help.ts';
 import { cleanText, clip, refuseOverlong } from './input.ts';
 import { parseLocalTime, parseTimeZone } from './schedule.ts';
@@ -55,6 +56,10 @@ export function commandFromOptions(name: string, scope: Scope, options: CommandO
       return subscribeCommand(scope, text('terms'));
     case 'unsubscribe':
       return unsubscribeCommand(scope, text('terms'));
+    case 'follow':
+      return followCommand(scope, text('author'));
+    case 'unfollow':
+      return unfollowCommand(scope, text('author'));
     case 'list':
       return { kind: 'list', scope };
     case 'categories':

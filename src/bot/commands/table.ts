@@ -165,6 +165,60 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
       ],
     },
   },
+  follow: {
+    name: 'follow',
+    arguments: [
+      {
+        name: 'author',
+        kind: 'text',
+        required: true,
+        description: 'The full name as arXiv lists it (Yann LeCun, Y. LeCun, LeCun, Yann); several: use ;',
+        autocomplete: null,
+      },
+    ],
+    access: CHANGE_CHANNEL,
+    me: true,
+    usageHint: true,
+    help: {
+      entries: [
+        {
+          form: 'follow <author name>',
+          summary: "Put this author's papers in this channel's digest, whatever its terms.",
+          mine: "Put this author's papers in your own digest, whatever its terms.",
+        },
+      ],
+      details: [
+        'Any way arXiv writes the name counts: Yann LeCun, Y. LeCun, LeCun, Yann, with or without accents. A surname alone is not enough: it would match everyone who shares it.',
+        'Separate several authors with semicolons. Example: /arxiv follow Yann LeCun; Hinton, Geoffrey',
+        'Their papers come first in the digest, marked, when they are in its categories and hold no excluded term.',
+      ],
+    },
+  },
+  unfollow: {
+    name: 'unfollow',
+    arguments: [
+      {
+        name: 'author',
+        kind: 'text',
+        required: true,
+        description: 'The name as /arxiv list shows it, or all',
+        autocomplete: null,
+      },
+    ],
+    access: CHANGE_CHANNEL,
+    me: true,
+    usageHint: false,
+    help: {
+      entries: [
+        {
+          form: 'unfollow <author name | all>',
+          summary: 'Stop following this author, or all of them.',
+          mine: 'Stop following this author in your own digest, or all of them.',
+        },
+      ],
+      details: ['Name the author as /arxiv list shows them, or any other way of writing the same name.'],
+    },
+  },
   list: {
     name: 'list',
     arguments: [],
@@ -175,8 +229,8 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
       entries: [
         {
           form: 'list',
-          summary: "Show this channel's terms, categories and schedule.",
-          mine: 'Show your own terms, categories and schedule.',
+          summary: "Show this channel's terms, followed authors, categories and schedule.",
+          mine: 'Show your own terms, followed authors, categories and schedule.',
         },
       ],
       details: [`Shown to you alone; ${SHARE_HINT} to show it to the channel.`],
@@ -426,6 +480,8 @@ function isBare(command: Command): boolean {
     case 'search':
     case 'subscribe':
     case 'unsubscribe':
+    case 'follow':
+    case 'unfollow':
     case 'summary':
       return false;
     case 'list':

@@ -128,6 +128,8 @@ export function isSlipOf(word: string, name: string): boolean {
  * could be a slip of two names, the closer one; a tie is no guess at all.
  */
 export function mistypedName(word: string, names: readonly string[]): string | null {
+  // A name is no slip of another: `follow` is two letters short of `unfollow`.
+  if (names.includes(word)) return null;
   const candidates = names
     .filter((name) => name !== 'me' && isSlipOf(word, name))
     .map((name) => ({ name, distance: editDistance(word, name) }))

@@ -16,6 +16,11 @@ export interface Subscription {
   /** Null until someone subscribes to a term: nothing is delivered without one. */
   query: KeywordQuery | null;
   categories: string[];
+  /**
+   * Followed authors, as users typed them, one per author (src/digest/authors.ts authorKey): their papers
+   * join the digest whatever their keyword score. Absent in records older than the field: none.
+   */
+  authors?: string[];
   schedule: { time: string; timeZone: string };
   maxPapers: number;
   minScore: number;

@@ -240,7 +240,11 @@ const BAD: [string, UserErrorCode, string][] = [
   ['help list me', 'USAGE', 'There is no command'],
   ['help me digest', 'USAGE', 'There is no command'],
   ['me', 'USAGE', '/arxiv me schedule [HH:MM] [Area/City]'],
-  ['me digest', 'USAGE', 'me goes with subscribe, unsubscribe, list, categories or schedule'],
+  [
+    'me digest',
+    'USAGE',
+    'me goes with subscribe, unsubscribe, follow, unfollow, list, categories or schedule',
+  ],
   ['me search graphs', 'USAGE', '"me search" is not a command'],
   ['me too papers', 'USAGE', 'To search arXiv for these words, type /arxiv search me too papers'],
   ['schedule 9:00 10:00', 'USAGE', 'Give one time, not 2'],
@@ -356,9 +360,12 @@ describe('parseCommand on bad input', () => {
     ['subscribe LLM, ', ' "x" y'],
     ['unsubscribe ', ' "x" y'],
     ['me subscribe -', ' "x"'],
+    ['follow ', ''],
+    ['follow Yann ', ''],
   ])('does not echo a long argument back in %j…%j', (prefix, suffix) => {
     const error = parseError(`${prefix}${LONG_JUNK}${suffix}`);
-    expect(error.userMessage.length).toBeLessThan(400);
+    // The longest is "me <junk>": the usage lines of the seven me forms.
+    expect(error.userMessage.length).toBeLessThan(500);
     expect(error.userMessage).not.toContain('q'.repeat(41));
   });
 
@@ -449,6 +456,8 @@ describe('helpText', () => {
     'search',
     'subscribe',
     'unsubscribe',
+    'follow',
+    'unfollow',
     'list',
     'categories',
     'schedule',
@@ -464,7 +473,7 @@ describe('helpText', () => {
     for (const kind of KINDS) {
       for (const usage of usageOf(kind)) expect(text).toContain(`${usage} - `);
     }
-    expect(text).toContain('/arxiv me subscribe|unsubscribe|list|categories|schedule ... - ');
+    expect(text).toContain('/arxiv me subscribe|unsubscribe|follow|unfollow|list|categories|schedule ... - ');
     expect(text).toContain('/arxiv help <command>');
   });
 
@@ -473,6 +482,8 @@ describe('helpText', () => {
       search: 'search',
       subscribe: 'subscribe',
       unsubscribe: 'unsubscribe',
+      follow: 'follow',
+      unfollow: 'unfollow',
       list: 'list x',
       categories: 'categories cs.XY',
       schedule: 'schedule 99:99',

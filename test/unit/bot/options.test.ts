@@ -33,6 +33,10 @@ const SAME: Array<[Typed, string]> = [
   [['subscribe', 'user', { terms: 'agents' }], 'me subscribe agents'],
   [['unsubscribe', 'channel', { terms: 'all' }], 'unsubscribe all'],
   [['unsubscribe', 'user', { terms: '-survey, "news"' }], 'me unsubscribe -survey, "news"'],
+  [['follow', 'channel', { author: 'Yann LeCun; Hinton, Geoffrey' }], 'follow Yann LeCun; Hinton, Geoffrey'],
+  [['follow', 'user', { author: 'Y. LeCun' }], 'me follow Y. LeCun'],
+  [['unfollow', 'channel', { author: 'ALL' }], 'unfollow all'],
+  [['unfollow', 'user', { author: 'LeCun, Yann' }], 'me unfollow LeCun, Yann'],
   [['list', 'channel', {}], 'list'],
   [['list', 'user', {}], 'me list'],
   [['categories', 'channel', { categories: 'cs.ai cs.LG, stat.ml' }], 'categories cs.ai cs.LG, stat.ml'],
@@ -121,7 +125,7 @@ describe('commandFromOptions', () => {
       const error = refusal(() => commandFromOptions(name, 'user', {}));
       expect(error.code).toBe('USAGE');
       expect(error.userMessage).toBe(
-        `"me ${name}" is not a command: me goes with subscribe, unsubscribe, list, categories or schedule.\nUsage:\n${refusal(
+        `"me ${name}" is not a command: me goes with subscribe, unsubscribe, follow, unfollow, list, categories or schedule.\nUsage:\n${refusal(
           () => parseCommand('me'),
         )
           .userMessage.split('\n')

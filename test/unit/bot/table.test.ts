@@ -25,6 +25,8 @@ describe('the command table', () => {
       'search',
       'subscribe',
       'unsubscribe',
+      'follow',
+      'unfollow',
       'list',
       'categories',
       'schedule',
@@ -48,6 +50,8 @@ describe('the command table', () => {
       search: ['query:text'],
       subscribe: ['terms:text'],
       unsubscribe: ['terms:text'],
+      follow: ['author:text'],
+      unfollow: ['author:text'],
       list: [],
       categories: ['categories:category-list'],
       schedule: ['time:time', '?timezone:timezone'],
@@ -67,7 +71,15 @@ describe('the command table', () => {
       'schedule.timezone:time-zones',
       'help.command:help-topics',
     ]);
-    expect(ME_GROUP.commands).toEqual(['subscribe', 'unsubscribe', 'list', 'categories', 'schedule']);
+    expect(ME_GROUP.commands).toEqual([
+      'subscribe',
+      'unsubscribe',
+      'follow',
+      'unfollow',
+      'list',
+      'categories',
+      'schedule',
+    ]);
   });
 
   it("fits Discord's limits: names of 1-32 lowercase characters, descriptions of 1-100", () => {
@@ -97,7 +109,12 @@ describe('the command table', () => {
   it('marks as having a me form exactly the commands the grammar takes after me', () => {
     for (const spec of COMMAND_TABLE) {
       expect(spec.me, spec.name).toBe(isScopedKind(spec.name));
-      const typed = `me ${spec.name}${spec.name.includes('subscribe') ? ' LLM' : ''}`;
+      const argument = spec.name.includes('subscribe')
+        ? ' LLM'
+        : spec.name.includes('follow')
+          ? ' Yann LeCun'
+          : '';
+      const typed = `me ${spec.name}${argument}`;
       if (spec.me) expect(parseCommand(typed)).toMatchObject({ kind: spec.name, scope: 'user' });
       else expect(() => parseCommand(typed)).toThrow(/is not a command: me goes with/);
     }
@@ -116,7 +133,7 @@ describe('the command table', () => {
   it("builds Slack's usage hint, and manifest.yml carries it", () => {
     const hint = slackUsageHint();
     expect(hint).toBe(
-      'search <words> | subscribe <terms> | list | digest | summary <arXiv id or link> | me subscribe <terms> | help [command]',
+      'search <words> | subscribe <terms> | follow <author name> | list | digest | summary <arXiv id or link> | me subscribe <terms> | help [command]',
     );
     const inManifest = /^\s*usage_hint: "(.*)"\s*$/m.exec(manifest)?.[1];
     expect(inManifest).toBe(hint);
@@ -137,6 +154,10 @@ describe('who may run a command and who sees its answer', () => {
     ['me subscribe LLM', 'private', 'private', false],
     ['unsubscribe all', 'channel', 'channel', true],
     ['me unsubscribe LLM', 'private', 'private', false],
+    ['follow Yann LeCun', 'channel', 'channel', true],
+    ['me follow LeCun, Yann', 'private', 'private', false],
+    ['unfollow all', 'channel', 'channel', true],
+    ['me unfollow Yann LeCun', 'private', 'private', false],
     ['categories', 'channel', 'private', false],
     ['categories cs.AI', 'channel', 'channel', true],
     ['me categories', 'channel', 'private', false],
@@ -170,6 +191,8 @@ describe('who may run a command and who sees its answer', () => {
     const mine: Command[] = [
       { kind: 'subscribe', scope: 'user', query: { terms: [{ text: 'LLM', exact: false }], exclude: [] } },
       { kind: 'unsubscribe', scope: 'user', terms: 'all' },
+      { kind: 'follow', scope: 'user', authors: ['Yann LeCun'] },
+      { kind: 'unfollow', scope: 'user', authors: 'all' },
       { kind: 'list', scope: 'user' },
       { kind: 'categories', scope: 'user', categories: ['cs.AI'] },
       { kind: 'schedule', scope: 'user', time: '09:00', timeZone: null },
