@@ -1,8 +1,10 @@
 import type { Paper } from '../arxiv/paper.ts';
+import { DayIndex } from '../digest/day-index.ts';
 import { compareIdsNewestFirst } from '../digest/id-order.ts';
-import type { ListingIndex, RankedPaper } from '../digest/listing-index.ts';
+import { ListingIndex } from '../digest/listing-index.ts';
 import type { KeywordQuery } from '../digest/query.ts';
-import { type Engine, fetchListing, indexListing } from '../engine.ts';
+import { Vocabulary } from '../digest/vocabulary.ts';
+import { type Engine, fetchListing } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import type { PaperRepository } from '../store/repositories/papers.ts';
 
@@ -25,12 +27,26 @@ export interface ListingServiceOptions {
   reuseMs?: number;
 }
 
+/** A kept announcement's index, and its rows that a newer kept announcement lists again (so skipped). */
+interface RecentDay {
+  index: DayIndex;
+  superseded: Uint8Array | null;
+}
+
+/** The vocabulary is rebuilt once fewer than this share of its words are used by the kept days. */
+const LIVE_WORDS = 0.75;
+
 /**
  * Today's listing and the recent papers. One combined request serves every target of a scheduled run: the
  * run asks for the union of its targets' categories, and the listing is reused (for 15 minutes, for any
  * subset of its categories) by on-demand digests. Every listing fetched is added to the paper store and to
- * the recent-paper search, which keeps one index per announcement: a new day is indexed once (the digest
- * already did it) and nothing older is analysed again.
+ * the recent-paper search.
+ *
+ * The search keeps one day index per announcement (day-index.ts), all numbering words in one shared
+ * vocabulary, and no papers: a search ranks ids and reads the papers it shows from the store. Each day's
+ * index is stored beside its announcement when made, so a restart reads it back rather than analysing the
+ * papers again; one that is missing, stale or damaged is rebuilt from the stored papers (and logged).
+ * Only today's listing, which digests are made from, keeps its papers in memory.
  */
 export class ListingService {
   readonly #engine: Engine;
@@ -42,7 +58,8 @@ export class ListingService {
   #current: CurrentListing | null = null;
   #inFlight: Promise<CurrentListing | null> | null = null;
   /** One index per kept announcement, by date. */
-  readonly #recent = new Map<string, ListingIndex>();
+  readonly #recent = new Map<string, RecentDay>();
+  #vocabulary = new Vocabulary();
   #loading: Promise<number> = Promise.resolve(0);
 
   constructor(options: ListingServiceOptions) {
@@ -55,18 +72,24 @@ export class ListingService {
   }
 
   /**
-   * Reads the recent papers back from the store and indexes them, a day at a time, yielding between days so
-   * the bot answers meanwhile (searches wait for it). Resolves with the number of papers.
+   * Reads the kept announcements' indexes back from the store (or rebuilds them from the stored papers), a
+   * day at a time, yielding between days so the bot answers meanwhile (searches wait for it). Resolves with
+   * the number of papers searchable.
    */
   loadRecent(): Promise<number> {
     this.#loading = (async () => {
-      let count = 0;
-      for (const { announced, papers } of await this.#papers.recent()) {
-        if (!this.#recent.has(announced)) this.#recent.set(announced, indexListing(this.#engine, papers));
-        count += papers.length;
+      const announcements = await this.#papers.announcements();
+      const newest = [announcements[0]?.announced, ...this.#recent.keys()].sort().at(-1);
+      const oldest = newest === undefined ? '' : this.#oldestKept(newest);
+      for (const { announced, ids } of announcements) {
+        if (announced < oldest) break;
+        if (!this.#recent.has(announced)) await this.#loadDay(announced, ids);
         await new Promise((next) => setImmediate(next));
       }
-      this.#prune();
+      this.#settle();
+      let count = 0;
+      for (const { index, superseded } of this.#recent.values())
+        count += index.size - (superseded?.reduce((sum, skip) => sum + skip, 0) ?? 0);
       return count;
     })();
     return this.#loading;
@@ -75,21 +98,16 @@ export class ListingService {
   /** The best recent papers for a query, across the kept announcements (each paper once, at its newest). */
   async searchRecent(query: KeywordQuery, max: number): Promise<Paper[]> {
     await this.#loading.catch(() => 0);
-    const seen = new Set<string>();
-    const ranked: RankedPaper[] = [];
-    for (const date of [...this.#recent.keys()].sort().reverse()) {
-      for (const entry of this.#recent.get(date)?.rank(query, { maxPapers: max }) ?? []) {
-        if (!seen.has(entry.paper.id)) {
-          seen.add(entry.paper.id);
-          ranked.push(entry);
-        }
+    const ranked: Array<{ id: string; score: number; titleHits: number }> = [];
+    for (const { index, superseded } of this.#recent.values()) {
+      for (const entry of index.rank(query, { maxPapers: max }, superseded)) {
+        ranked.push({ id: index.ids[entry.row] as string, score: entry.score, titleHits: entry.titleHits });
       }
     }
     ranked.sort(
-      (a, b) =>
-        b.score - a.score || b.titleHits - a.titleHits || compareIdsNewestFirst(a.paper.id, b.paper.id),
+      (a, b) => b.score - a.score || b.titleHits - a.titleHits || compareIdsNewestFirst(a.id, b.id),
     );
-    return ranked.slice(0, max).map((entry) => entry.paper);
+    return this.#papers.getMany(ranked.slice(0, max).map((entry) => entry.id));
   }
 
   /**
@@ -134,24 +152,32 @@ export class ListingService {
       this.#logger.info({ categories: wanted, url: listing.url }, 'the arXiv listing holds no announcement');
       return null;
     }
+    const ids = await this.#papers.addAnnouncement(listing.announced, listing.papers);
+    // The day's search index holds what the store now holds for it: this listing, and any other fetched
+    // the same day for other categories.
+    const fetched = new Set(listing.papers.map((paper) => paper.id));
+    const others = await this.#papers.getMany(ids.filter((id) => !fetched.has(id)));
+    // From here to the end no await: the indexes are numbered in the vocabulary #settle may replace.
+    const index = new ListingIndex(listing.papers, {
+      mode: this.#engine.config.match,
+      logger: this.#engine.logger,
+      vocabulary: this.#vocabulary,
+    });
     const current: CurrentListing = {
       announced: listing.announced,
       categories: wanted,
-      index: indexListing(this.#engine, listing.papers),
+      index,
       fetchedAt: this.#now(),
     };
     this.#current = current;
-    await this.#papers.addAnnouncement(listing.announced, listing.papers);
-    // The day's search index holds what the store now holds for it: this listing, and any other fetched
-    // the same day for other categories.
-    const previous = this.#recent.get(listing.announced);
-    const fetched = new Set(listing.papers.map((paper) => paper.id));
-    const others = previous?.papers.filter((paper) => !fetched.has(paper.id)) ?? [];
-    this.#recent.set(
-      listing.announced,
-      others.length === 0 ? current.index : indexListing(this.#engine, [...listing.papers, ...others]),
-    );
-    this.#prune();
+    const day =
+      others.length === 0
+        ? index.day
+        : DayIndex.fromPapers([...listing.papers, ...others], index.mode, this.#vocabulary);
+    this.#recent.set(listing.announced, { index: day, superseded: null });
+    const stored = day.toStored();
+    this.#settle();
+    if (stored) await this.#store(listing.announced, stored);
     this.#logger.info(
       { announced: listing.announced, papers: listing.papers.length, categories: wanted.length },
       'arXiv listing fetched',
@@ -159,11 +185,88 @@ export class ListingService {
     return current;
   }
 
-  /** Drops the indexes of announcements more than the kept number of days older than the newest. */
-  #prune(): void {
-    const newest = [...this.#recent.keys()].sort().at(-1);
-    if (!newest) return;
-    const oldest = new Date(Date.parse(newest) - this.#days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
-    for (const date of this.#recent.keys()) if (date < oldest) this.#recent.delete(date);
+  /** Reads a day's stored index back, or rebuilds it from the stored papers and stores it. */
+  async #loadDay(announced: string, ids: readonly string[]): Promise<void> {
+    const mode = this.#engine.config.match;
+    let reason = 'substring matching keeps no stored index';
+    if (mode === 'word') {
+      const raw = await this.#papers.getDayIndex(announced);
+      const started = performance.now();
+      const restored = DayIndex.restore(raw, ids, this.#vocabulary);
+      if (typeof restored !== 'string') {
+        if (!this.#recent.has(announced)) this.#recent.set(announced, { index: restored, superseded: null });
+        this.#logger.debug(
+          { announced, papers: restored.size, ms: Math.round(performance.now() - started) },
+          'day index read from the store',
+        );
+        return;
+      }
+      reason = restored;
+    }
+    const papers = await this.#papers.getMany(ids);
+    const started = performance.now();
+    const index = DayIndex.fromPapers(papers, mode, this.#vocabulary);
+    if (this.#recent.has(announced)) return;
+    this.#recent.set(announced, { index, superseded: null });
+    const stored = index.toStored();
+    const ms = Math.round(performance.now() - started);
+    if (!stored) return;
+    this.#logger[reason === 'no stored index' ? 'info' : 'warn'](
+      { announced, papers: papers.length, reason, ms },
+      'day index rebuilt from the stored papers',
+    );
+    await this.#store(announced, stored);
+  }
+
+  async #store(announced: string, stored: NonNullable<ReturnType<DayIndex['toStored']>>): Promise<void> {
+    try {
+      await this.#papers.putDayIndex(announced, stored);
+    } catch (error) {
+      // The index in memory serves; the next start rebuilds what could not be stored.
+      this.#logger.warn({ err: error, announced }, 'could not store the day index');
+    }
+  }
+
+  #oldestKept(newest: string): string {
+    return new Date(Date.parse(newest) - this.#days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+  }
+
+  /**
+   * After days were added: drops the announcements more than the kept number of days older than the
+   * newest, marks in each day the papers a newer day lists again, and rebuilds the vocabulary once the
+   * dropped days' words make up a quarter of it.
+   */
+  #settle(): void {
+    const dates = [...this.#recent.keys()].sort().reverse();
+    const newest = dates[0];
+    if (newest === undefined) return;
+    const oldest = this.#oldestKept(newest);
+    const seen = new Set<string>();
+    for (const date of dates) {
+      const day = this.#recent.get(date) as RecentDay;
+      if (date < oldest) {
+        this.#recent.delete(date);
+        continue;
+      }
+      day.superseded = null;
+      day.index.ids.forEach((id, row) => {
+        if (!seen.has(id)) return;
+        day.superseded ??= new Uint8Array(day.index.size);
+        day.superseded[row] = 1;
+      });
+      for (const id of day.index.ids) seen.add(id);
+    }
+    const used = new Uint8Array(this.#vocabulary.size);
+    for (const { index } of this.#recent.values()) index.markWords(used);
+    const live = used.reduce((sum, mark) => sum + mark, 0);
+    if (live >= LIVE_WORDS * this.#vocabulary.size) return;
+    const started = performance.now();
+    const { vocabulary, ids } = this.#vocabulary.compact(used);
+    for (const { index } of this.#recent.values()) index.remap(vocabulary, ids);
+    this.#logger.debug(
+      { before: this.#vocabulary.size, after: vocabulary.size, ms: Math.round(performance.now() - started) },
+      'search vocabulary rebuilt without the dropped days’ words',
+    );
+    this.#vocabulary = vocabulary;
   }
 }

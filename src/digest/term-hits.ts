@@ -1,22 +1,31 @@
-import type { Paper } from '../arxiv/paper.ts';
+import { readVarints, VarintWriter } from './packed.ts';
 import type { QueryTerm } from './query.ts';
 import { words, wordVariants } from './text.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
 /**
  * Which papers of a listing hold a term, in either matching mode. Each matcher analyses the papers once,
- * when it is made, and evaluates each distinct term once, caching the result for every later query.
+ * when it is made, and evaluates each distinct term once, caching the result (within a budget) for later
+ * queries.
  */
 
 /**
  * A term's hits over the listing, one entry per paper holding the term, in paper order, each entry
  * `paperIndex * 2 + (1 if the title holds it)`. Shared between queries, so never mutated.
  */
-export type Hits = readonly number[];
+export type Hits = Int32Array;
 
-const NO_HITS: Hits = [];
+const NO_HITS: Hits = new Int32Array(0);
+const NO_POSITIONS = new Float64Array(0);
 
 export interface TermMatcher {
   hits(term: QueryTerm): Hits;
+}
+
+/** The text a matcher reads of each paper. */
+export interface PaperText {
+  title: string;
+  abstract: string;
 }
 
 /** Index in `hits` of the entry for `paper`, or -1. */
@@ -34,109 +43,174 @@ export function findPaper(hits: Hits, paper: number): number {
 }
 
 /**
- * The word-mode analysis: every word of the listing numbered, with two lists per word. `postings` says
- * which papers hold it (Hits encoding), for single-word terms. `positions` says where, for phrases: each
- * occurrence as `paper * stride + position`, ascending, where a paper's title takes positions 0 to
- * titleLength - 1, one position is left empty (so no phrase runs from the title into the abstract), and
- * the abstract follows.
+ * The word-mode analysis of a listing: where each of its words occurs. An occurrence is the number
+ * `paper * stride + position`, where a paper's title takes positions 0 to titleLength - 1, one position is
+ * left empty (so no phrase runs from the title into the abstract), and the abstract follows. Each word's
+ * occurrences, ascending, are packed as varint gaps (packed.ts) into one byte array for the whole listing:
+ * a day of 1,500 papers is one typed array of about a megabyte rather than tens of thousands of small
+ * JavaScript arrays. Which papers hold a word (and whether in the title) is read from the same list, so
+ * there are no separate postings to keep.
  */
-interface WordAnalysis {
-  vocabulary: Map<string, number>;
-  postings: number[][];
-  positions: number[][];
+export interface WordPositions {
   stride: number;
   titleLengths: Int32Array;
+  /** The vocabulary ids of the listing's words, ascending. */
+  ids: Int32Array;
+  /** Word `k`'s bytes are `data[offsets[k]..offsets[k + 1])`. */
+  offsets: Uint32Array;
+  data: Uint8Array;
 }
 
-function analyseWords(papers: readonly Paper[]): WordAnalysis {
-  const folded = papers.map((paper) => ({ title: words(paper.title), abstract: words(paper.abstract) }));
-  const stride =
-    folded.reduce((most, paper) => Math.max(most, paper.title.length + 1 + paper.abstract.length), 0) + 1;
-  const vocabulary = new Map<string, number>();
-  const postings: number[][] = [];
-  const positions: number[][] = [];
-  const lastPaper: number[] = [];
-  const add = (paper: number, word: string, position: number, inTitle: number) => {
-    let id = vocabulary.get(word);
-    if (id === undefined) {
-      id = postings.length;
-      vocabulary.set(word, id);
-      postings.push([]);
-      positions.push([]);
-      lastPaper.push(-1);
-    }
-    (positions[id] as number[]).push(paper * stride + position);
-    // Title words come first, so a paper's entry carries the title bit when its title holds the word.
-    if (lastPaper[id] !== paper) {
-      lastPaper[id] = paper;
-      (postings[id] as number[]).push(paper * 2 + inTitle);
-    }
-  };
+/** Analyses the papers' words, numbering new words in `vocabulary`. */
+export function analyseWords(papers: readonly PaperText[], vocabulary: Vocabulary): WordPositions {
   const titleLengths = new Int32Array(papers.length);
-  folded.forEach(({ title, abstract }, paper) => {
-    titleLengths[paper] = title.length;
-    for (let position = 0; position < title.length; position++)
-      add(paper, title[position] as string, position, 1);
-    for (let position = 0; position < abstract.length; position++) {
-      add(paper, abstract[position] as string, title.length + 1 + position, 0);
+  const lengths = new Int32Array(papers.length);
+  let stream = new Int32Array(1 << 16);
+  let tokens = 0;
+  const push = (word: string) => {
+    if (tokens === stream.length) {
+      const grown = new Int32Array(stream.length * 2);
+      grown.set(stream);
+      stream = grown;
     }
+    stream[tokens++] = vocabulary.add(word);
+  };
+  papers.forEach((paper, index) => {
+    const title = words(paper.title);
+    const abstract = words(paper.abstract);
+    titleLengths[index] = title.length;
+    lengths[index] = title.length + abstract.length;
+    for (const word of title) push(word);
+    for (const word of abstract) push(word);
   });
-  return { vocabulary, postings, positions, stride, titleLengths };
+  let stride = 1;
+  for (let paper = 0; paper < papers.length; paper++)
+    stride = Math.max(stride, (lengths[paper] as number) + 2);
+
+  // A counting sort of the occurrences by word id; ids in ascending order are the listing's words.
+  const next = new Int32Array(vocabulary.size);
+  for (let at = 0; at < tokens; at++) next[stream[at] as number] = (next[stream[at] as number] as number) + 1;
+  const used: number[] = [];
+  let total = 0;
+  for (let id = 0; id < next.length; id++) {
+    const count = next[id] as number;
+    if (count === 0) continue;
+    used.push(id);
+    next[id] = total;
+    total += count;
+  }
+  const occurrences = new Float64Array(tokens);
+  let at = 0;
+  for (let paper = 0; paper < papers.length; paper++) {
+    const title = titleLengths[paper] as number;
+    const end = at + (lengths[paper] as number);
+    for (let position = 0; at < end; at++, position++) {
+      const id = stream[at] as number;
+      const slot = next[id] as number;
+      next[id] = slot + 1;
+      // Abstract words sit one past the empty position after the title.
+      occurrences[slot] = paper * stride + (position < title ? position : position + 1);
+    }
+  }
+
+  const ids = Int32Array.from(used);
+  const offsets = new Uint32Array(ids.length + 1);
+  const writer = new VarintWriter();
+  let start = 0;
+  ids.forEach((id, k) => {
+    // After the fill, next[id] is where the word's occurrences end.
+    const end = next[id] as number;
+    offsets[k] = writer.length;
+    let previous = 0;
+    for (let slot = start; slot < end; slot++) {
+      writer.write((occurrences[slot] as number) - previous);
+      previous = occurrences[slot] as number;
+    }
+    start = end;
+  });
+  offsets[ids.length] = writer.length;
+  return { stride, titleLengths, ids, offsets, data: writer.finish() };
 }
 
 /** Merges ascending lists of distinct numbers (the positions of a word's spellings). */
-function mergePositions(a: readonly number[], b: readonly number[]): number[] {
-  const merged: number[] = [];
+function mergePositions(a: Float64Array, b: Float64Array): Float64Array {
+  const merged = new Float64Array(a.length + b.length);
   let i = 0;
   let j = 0;
+  let k = 0;
   while (i < a.length && j < b.length)
-    merged.push((a[i] as number) < (b[j] as number) ? (a[i++] as number) : (b[j++] as number));
-  while (i < a.length) merged.push(a[i++] as number);
-  while (j < b.length) merged.push(b[j++] as number);
-  return merged;
-}
-
-/** Merges two hit lists: one entry per paper, title bits combined. */
-function merge(a: Hits, b: Hits): number[] {
-  const merged: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i] as number;
-    const y = b[j] as number;
-    if (x >> 1 === y >> 1) {
-      // Same paper: 2p | bit | bit keeps the paper and ORs the title bits.
-      merged.push(x | y);
-      i++;
-      j++;
-    } else if (x >> 1 < y >> 1) {
-      merged.push(x);
-      i++;
-    } else {
-      merged.push(y);
-      j++;
-    }
-  }
-  while (i < a.length) merged.push(a[i++] as number);
-  while (j < b.length) merged.push(b[j++] as number);
+    merged[k++] = (a[i] as number) < (b[j] as number) ? (a[i++] as number) : (b[j++] as number);
+  while (i < a.length) merged[k++] = a[i++] as number;
+  while (j < b.length) merged[k++] = b[j++] as number;
   return merged;
 }
 
 /**
- * Word mode (text.ts): a term is a postings look-up and a merge of its spellings; a phrase is a walk over
- * its words' positions. Results are cached by the term's folded words, so spellings of the same term
- * (`LLM`, `llm`) share them, and the words of phrases are shared with single-word terms.
+ * A cache of arrays holding at most `budget` elements in all (an entry counts its length plus one),
+ * dropping the least recently used first: a long-running bot searches its kept days with ever new terms,
+ * and what they found must not pile up.
+ */
+class BoundedCache<V extends { readonly length: number }> {
+  readonly #entries = new Map<string, V>();
+  readonly #budget: number;
+  #size = 0;
+
+  constructor(budget: number) {
+    this.#budget = budget;
+  }
+
+  get(key: string): V | undefined {
+    const value = this.#entries.get(key);
+    if (value !== undefined) {
+      this.#entries.delete(key);
+      this.#entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    if (value.length + 1 > this.#budget || this.#entries.has(key)) return;
+    this.#entries.set(key, value);
+    this.#size += value.length + 1;
+    for (const [oldest, dropped] of this.#entries) {
+      if (this.#size <= this.#budget) break;
+      this.#entries.delete(oldest);
+      this.#size -= dropped.length + 1;
+    }
+  }
+}
+
+/**
+ * Word mode (text.ts): a term is the occurrences of its spellings, merged; a phrase is a walk over its
+ * words' occurrences. Results are cached by the term's folded words, so spellings of the same term (`LLM`,
+ * `llm`) share them, and the words of phrases are shared with single-word terms.
  */
 export class WordMatcher implements TermMatcher {
-  readonly vocabularySize: number;
-  readonly #analysis: WordAnalysis;
-  readonly #hitsByText = new Map<string, Hits>();
-  readonly #hitsByWords = new Map<string, Hits>();
-  readonly #positionsByWord = new Map<string, readonly number[]>();
+  readonly #words: WordPositions;
+  #vocabulary: Vocabulary;
+  readonly #hitsByText: BoundedCache<Hits>;
+  readonly #hitsByWords: BoundedCache<Hits>;
+  readonly #positionsByWord: BoundedCache<Float64Array>;
 
-  constructor(papers: readonly Paper[]) {
-    this.#analysis = analyseWords(papers);
-    this.vocabularySize = this.#analysis.vocabulary.size;
+  constructor(vocabulary: Vocabulary, analysis: WordPositions) {
+    this.#vocabulary = vocabulary;
+    this.#words = analysis;
+    // About 64 full-listing hit lists and 32 occurrence lists per matcher at most.
+    const papers = analysis.titleLengths.length;
+    this.#hitsByText = new BoundedCache(Math.max(1 << 12, 32 * papers));
+    this.#hitsByWords = new BoundedCache(Math.max(1 << 12, 32 * papers));
+    this.#positionsByWord = new BoundedCache(Math.max(1 << 12, 32 * papers));
+  }
+
+  get analysis(): WordPositions {
+    return this.#words;
+  }
+
+  /** Moves the matcher to a compacted vocabulary; `ids` maps the old ids to the new (order kept). */
+  remap(vocabulary: Vocabulary, ids: Int32Array): void {
+    const own = this.#words.ids;
+    for (let k = 0; k < own.length; k++) own[k] = ids[own[k] as number] as number;
+    this.#vocabulary = vocabulary;
   }
 
   hits(term: QueryTerm): Hits {
@@ -164,12 +238,37 @@ export class WordMatcher implements TermMatcher {
     return hits;
   }
 
-  /** The ids of a word's spellings that occur in the listing. */
-  #spellingIds(word: string, exact: boolean): number[] {
-    return wordVariants(word, exact).flatMap((variant) => {
-      const id = this.#analysis.vocabulary.get(variant);
-      return id === undefined ? [] : [id];
-    });
+  /** Where word `k` of the listing occurs. */
+  #occurrences(k: number): Float64Array {
+    const { data, offsets } = this.#words;
+    return readVarints(data, offsets[k] as number, offsets[k + 1] as number, true);
+  }
+
+  /** The listing's index of a vocabulary id, or -1. */
+  #local(id: number): number {
+    const ids = this.#words.ids;
+    let low = 0;
+    let high = ids.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const found = ids[middle] as number;
+      if (found === id) return middle;
+      if (found < id) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  /** Where one word occurs in any of its spellings. */
+  #spellingPositions(word: string, exact: boolean): Float64Array {
+    let merged: Float64Array = NO_POSITIONS;
+    for (const variant of wordVariants(word, exact)) {
+      const id = this.#vocabulary.id(variant);
+      const k = id === -1 ? -1 : this.#local(id);
+      if (k !== -1)
+        merged = merged.length === 0 ? this.#occurrences(k) : mergePositions(merged, this.#occurrences(k));
+    }
+    return merged;
   }
 
   /** The papers holding one word in any of its spellings; phrases check these first. */
@@ -177,20 +276,37 @@ export class WordMatcher implements TermMatcher {
     const key = `${exact ? '=' : '~'}${word}`;
     let hits = this.#hitsByWords.get(key);
     if (!hits) {
-      const lists = this.#spellingIds(word, exact).map((id) => this.#analysis.postings[id] as Hits);
-      hits = lists.length === 0 ? NO_HITS : lists.reduce(merge);
+      hits = this.#papersOf(this.#spellingPositions(word, exact));
       this.#hitsByWords.set(key, hits);
     }
     return hits;
   }
 
-  /** Where one word occurs in any of its spellings (see WordAnalysis), shared by the phrases holding it. */
-  #oneWordPositions(word: string, exact: boolean): readonly number[] {
+  /** Hits from occurrences: each paper once, with the title bit when one of its occurrences is there. */
+  #papersOf(positions: Float64Array): Hits {
+    if (positions.length === 0) return NO_HITS;
+    const { stride, titleLengths } = this.#words;
+    const hits = new Int32Array(positions.length);
+    let count = 0;
+    let last = -1;
+    for (const occurrence of positions) {
+      const paper = Math.floor(occurrence / stride);
+      const inTitle = occurrence - paper * stride < (titleLengths[paper] as number) ? 1 : 0;
+      if (paper === last) hits[count - 1] = (hits[count - 1] as number) | inTitle;
+      else {
+        hits[count++] = paper * 2 + inTitle;
+        last = paper;
+      }
+    }
+    return hits.slice(0, count);
+  }
+
+  /** Where one word occurs in any of its spellings, shared by the phrases holding it. */
+  #oneWordPositions(word: string, exact: boolean): Float64Array {
     const key = `${exact ? '=' : '~'}${word}`;
     let positions = this.#positionsByWord.get(key);
     if (!positions) {
-      const lists = this.#spellingIds(word, exact).map((id) => this.#analysis.positions[id] as number[]);
-      positions = lists.length === 0 ? [] : lists.reduce(mergePositions);
+      positions = this.#spellingPositions(word, exact);
       this.#positionsByWord.set(key, positions);
     }
     return positions;
@@ -204,32 +320,34 @@ export class WordMatcher implements TermMatcher {
   #phraseHits(termWords: readonly string[], exact: boolean): Hits {
     const lists = termWords.map((word) => this.#oneWordPositions(word, exact));
     const rarest = lists.reduce(
-      (best, list, index) => (list.length < (lists[best] as number[]).length ? index : best),
+      (best, list, index) => (list.length < (lists[best] as Float64Array).length ? index : best),
       0,
     );
     const cursors = new Int32Array(lists.length);
-    const { stride, titleLengths } = this.#analysis;
-    const hits: number[] = [];
-    occurrences: for (const occurrence of lists[rarest] as number[]) {
+    const { stride, titleLengths } = this.#words;
+    const rare = lists[rarest] as Float64Array;
+    const hits = new Int32Array(rare.length);
+    let count = 0;
+    occurrences: for (const occurrence of rare) {
       const start = occurrence - rarest;
       const paper = Math.floor(occurrence / stride);
       // Too near its paper's start to be word `rarest` of the phrase. (A phrase cannot run past a paper's
       // end or its title's either: the positions there are always empty.)
-      if (occurrence % stride < rarest) continue;
+      if (occurrence - paper * stride < rarest) continue;
       for (let offset = 0; offset < lists.length; offset++) {
         if (offset === rarest) continue;
-        const list = lists[offset] as number[];
+        const list = lists[offset] as Float64Array;
         let cursor = cursors[offset] as number;
         while (cursor < list.length && (list[cursor] as number) < start + offset) cursor++;
         cursors[offset] = cursor;
         if (list[cursor] !== start + offset) continue occurrences;
       }
-      const inTitle = (start % stride) + lists.length <= (titleLengths[paper] as number) ? 1 : 0;
-      const last = hits.length - 1;
-      if (last >= 0 && (hits[last] as number) >> 1 === paper) hits[last] = (hits[last] as number) | inTitle;
-      else hits.push(paper * 2 + inTitle);
+      const inTitle = start - paper * stride + lists.length <= (titleLengths[paper] as number) ? 1 : 0;
+      if (count > 0 && (hits[count - 1] as number) >> 1 === paper)
+        hits[count - 1] = (hits[count - 1] as number) | inTitle;
+      else hits[count++] = paper * 2 + inTitle;
     }
-    return hits;
+    return hits.slice(0, count);
   }
 }
 
@@ -237,11 +355,12 @@ export class WordMatcher implements TermMatcher {
 export class SubstringMatcher implements TermMatcher {
   readonly #titles: string[];
   readonly #abstracts: string[];
-  readonly #hitsByText = new Map<string, Hits>();
+  readonly #hitsByText: BoundedCache<Hits>;
 
-  constructor(papers: readonly Paper[]) {
+  constructor(papers: readonly PaperText[]) {
     this.#titles = papers.map((paper) => paper.title.toLowerCase());
     this.#abstracts = papers.map((paper) => paper.abstract.toLowerCase());
+    this.#hitsByText = new BoundedCache(Math.max(1 << 12, 64 * papers.length));
   }
 
   /** One scan of the listing's lower-cased text per distinct term. */
@@ -255,7 +374,7 @@ export class SubstringMatcher implements TermMatcher {
         if (inTitle || (this.#abstracts[paper] as string).includes(needle))
           found.push(paper * 2 + (inTitle ? 1 : 0));
       }
-      hits = found;
+      hits = Int32Array.from(found);
       this.#hitsByText.set(needle, hits);
     }
     return hits;

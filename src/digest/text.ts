@@ -19,6 +19,13 @@
  *   The price: `news` also matches `new`; quote a term (exact matching) to switch tolerance off.
  */
 
+/**
+ * The version of the rules above that cut text into words. Indexes persisted in the store (day-index.ts)
+ * record it: change how `words` cuts or folds text and bump it, and stored indexes are rebuilt rather than
+ * read with the old words. (Plural tolerance applies to queries only and needs no bump.)
+ */
+export const WORD_RULES_VERSION = 1;
+
 const WORD = /[\p{L}\p{N}]+(?:[+#]+(?![+#\p{L}\p{N}]))?/gu;
 const COMBINING_MARKS = /\p{M}/gu;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;

@@ -1,0 +1,484 @@
+import { crc32 } from 'node:zlib';
+import { compareIdsNewestFirst } from './id-order.ts';
+import { fromBase64, packNumbers, readVarints, toBase64, VarintWriter } from './packed.ts';
+import type { KeywordQuery, QueryTerm } from './query.ts';
+import {
+  analyseWords,
+  findPaper,
+  type Hits,
+  type PaperText,
+  SubstringMatcher,
+  type TermMatcher,
+  WordMatcher,
+  type WordPositions,
+} from './term-hits.ts';
+import { WORD_RULES_VERSION } from './text.ts';
+import { TopKeys } from './top-keys.ts';
+import { ownCopy, type Vocabulary } from './vocabulary.ts';
+
+/**
+ * "word": word boundaries, tolerated plural, phrases (text.ts). "substring": the classic script's test,
+ * `term.lower() in title.lower()` (or the abstract), kept for users migrating from it.
+ */
+export type MatchMode = 'word' | 'substring';
+
+export interface RankOptions {
+  /** Keep the best this many; all by default. */
+  maxPapers?: number;
+  /** Drop papers scoring below this; 0 by default. A paper matching no term never appears. */
+  minScore?: number;
+  /**
+   * Consider only papers in one of these categories; an archive (`cs`, `astro-ph`) stands for all of its
+   * categories. Empty or absent: every paper.
+   */
+  categories?: readonly string[];
+}
+
+/** A ranked paper, by its row in the day index. */
+export interface RankedRow {
+  row: number;
+  /** +1 per term found in the title or abstract, +0.5 more per term found in the title. */
+  score: number;
+  /** How many terms the title holds. */
+  titleHits: number;
+  /** The terms found, as written in the query, in query order. */
+  matchedTerms: string[];
+}
+
+/** What a day index reads of a paper: its text once, to analyse it; its id and categories for good. */
+export interface IndexedPaper extends PaperText {
+  id: string;
+  categories: readonly string[];
+}
+
+export const DAY_INDEX_SCHEMA = 1;
+
+/**
+ * The word rules an index was made with: text.ts's version, and the Unicode version that decides what
+ * `\p{L}` and NFKD folding do (a Node upgrade can change it).
+ */
+export const WORD_RULES = `${WORD_RULES_VERSION}/unicode-${process.versions.unicode}`;
+
+/**
+ * A word-mode day index as stored (JSON through Keyv): typed arrays as base64 of their varint bytes. The
+ * day's words are stored as text, in the order of `lengths`, so the index reads back into any vocabulary
+ * (a new process numbers words afresh).
+ */
+export interface StoredDayIndex {
+  schemaVersion: number;
+  rules: string;
+  /** The papers' ids, by row. */
+  ids: string[];
+  /** The day's distinct categories. */
+  categories: string[];
+  /** Per row: how many categories, then their indexes in `categories`. */
+  paperCategories: string;
+  titleLengths: string;
+  stride: number;
+  words: string[];
+  /** Per word: how many bytes of `positions` are its. */
+  lengths: string;
+  /** Per word: its occurrences as varint gaps (term-hits.ts, WordPositions). */
+  positions: string;
+  /** CRC-32 of the fields above. */
+  checksum: number;
+}
+
+/** Matched terms are tracked as bits for the first 31 terms (an Int32 without its sign bit), looked up after. */
+const MASK_BITS = 31;
+
+interface Categories {
+  names: string[];
+  /** Row `r`'s categories are `list[starts[r]..starts[r + 1])`, indexes into `names`. */
+  starts: Uint32Array;
+  list: Uint16Array;
+}
+
+function categoryTable(lists: readonly (readonly string[])[]): Categories {
+  const byName = new Map<string, number>();
+  const starts = new Uint32Array(lists.length + 1);
+  const list: number[] = [];
+  lists.forEach((categories, row) => {
+    starts[row] = list.length;
+    for (const category of categories) {
+      let index = byName.get(category);
+      if (index === undefined) {
+        index = byName.size;
+        byName.set(category, index);
+      }
+      list.push(index);
+    }
+  });
+  starts[lists.length] = list.length;
+  return { names: [...byName.keys()].map(ownCopy), starts, list: Uint16Array.from(list) };
+}
+
+function storedChecksum(stored: Omit<StoredDayIndex, 'checksum'>): number {
+  let crc = 0;
+  for (const piece of [
+    stored.rules,
+    stored.ids.join(' '),
+    stored.categories.join(' '),
+    stored.paperCategories,
+    stored.titleLengths,
+    String(stored.stride),
+    stored.words.join(' '),
+    stored.lengths,
+    stored.positions,
+  ]) {
+    crc = crc32(piece, crc);
+    crc = crc32('\n', crc);
+  }
+  return crc;
+}
+
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+
+/**
+ * One day's papers, analysed once and ranked against any number of keyword queries, holding per paper only
+ * what ranking needs: its id (for the newest-first tie-break and to read the paper back) and categories.
+ * A word-mode index numbers its words in a vocabulary that other days may share, and keeps their
+ * occurrences packed (term-hits.ts); it can be stored and read back (`toStored`, `restore`) instead of
+ * analysed again. A substring-mode index keeps the lower-cased texts.
+ *
+ * Scoring is the classic script's; order is score, then title hits, then newer id (all descending).
+ */
+export class DayIndex {
+  readonly mode: MatchMode;
+  readonly ids: readonly string[];
+  readonly #matcher: TermMatcher;
+  readonly #words: WordMatcher | null;
+  #vocabulary: Vocabulary | null;
+  readonly #categories: Categories;
+  readonly #categoryFilters = new Map<string, Uint8Array>();
+  /** Each row's position in newest-first id order, and the rows in that order. */
+  readonly #ageRank: Int32Array;
+  readonly #newestFirst: Int32Array;
+  // Scratch space for rank(), valid for the entries stamped with the current generation.
+  readonly #seenAt: Int32Array;
+  readonly #excludedAt: Int32Array;
+  readonly #termHits: Int32Array;
+  readonly #titleHits: Int32Array;
+  /** Which of the first MASK_BITS terms each row holds. */
+  readonly #matchedMask: Int32Array;
+  readonly #touched: Int32Array;
+  #generation = 0;
+
+  constructor(parts: {
+    ids: readonly string[];
+    categories: Categories;
+    words: { vocabulary: Vocabulary; analysis: WordPositions } | null;
+    texts: readonly PaperText[] | null;
+  }) {
+    const n = parts.ids.length;
+    this.ids = parts.ids.map(ownCopy);
+    this.#categories = parts.categories;
+    this.#vocabulary = parts.words?.vocabulary ?? null;
+    this.#words = parts.words ? new WordMatcher(parts.words.vocabulary, parts.words.analysis) : null;
+    this.mode = this.#words ? 'word' : 'substring';
+    this.#matcher = this.#words ?? new SubstringMatcher(parts.texts ?? []);
+    this.#newestFirst = Int32Array.from(
+      this.ids
+        .map((_, row) => row)
+        .sort((a, b) => compareIdsNewestFirst(this.ids[a] as string, this.ids[b] as string)),
+    );
+    this.#ageRank = new Int32Array(n);
+    this.#newestFirst.forEach((row, rank) => {
+      this.#ageRank[row] = rank;
+    });
+    this.#seenAt = new Int32Array(n);
+    this.#excludedAt = new Int32Array(n);
+    this.#termHits = new Int32Array(n);
+    this.#titleHits = new Int32Array(n);
+    this.#matchedMask = new Int32Array(n);
+    this.#touched = new Int32Array(n);
+  }
+
+  /** Analyses the papers: in word mode, numbering their words in `vocabulary`. */
+  static fromPapers(papers: readonly IndexedPaper[], mode: MatchMode, vocabulary: Vocabulary): DayIndex {
+    return new DayIndex({
+      ids: papers.map((paper) => paper.id),
+      categories: categoryTable(papers.map((paper) => paper.categories)),
+      words: mode === 'word' ? { vocabulary, analysis: analyseWords(papers, vocabulary) } : null,
+      texts: mode === 'word' ? null : papers,
+    });
+  }
+
+  /**
+   * Reads a stored word-mode index back, its words numbered in `vocabulary`. `ids` are the papers the index
+   * must cover (its announcement's, in any order). Gives the reason instead when the record cannot serve:
+   * missing, of another schema or word rules, of other papers, or damaged.
+   */
+  static restore(raw: unknown, ids: readonly string[], vocabulary: Vocabulary): DayIndex | string {
+    if (raw === undefined || raw === null) return 'no stored index';
+    const stored = raw as Partial<StoredDayIndex>;
+    if (stored.schemaVersion !== DAY_INDEX_SCHEMA)
+      return `stored index of schema ${String(stored.schemaVersion)}, not ${DAY_INDEX_SCHEMA}`;
+    if (stored.rules !== WORD_RULES)
+      return `stored index made with word rules ${String(stored.rules)}, not ${WORD_RULES}`;
+    if (
+      !isStringArray(stored.ids) ||
+      !isStringArray(stored.categories) ||
+      !isStringArray(stored.words) ||
+      typeof stored.paperCategories !== 'string' ||
+      typeof stored.titleLengths !== 'string' ||
+      typeof stored.lengths !== 'string' ||
+      typeof stored.positions !== 'string' ||
+      typeof stored.stride !== 'number' ||
+      typeof stored.checksum !== 'number'
+    )
+      return 'stored index incomplete';
+    const complete = stored as StoredDayIndex;
+    if (storedChecksum(complete) !== complete.checksum) return 'stored index damaged (checksum)';
+    const wanted = new Set(ids);
+    if (complete.ids.length !== wanted.size || !complete.ids.every((id) => wanted.has(id)))
+      return "stored index covers other papers than the announcement's";
+    try {
+      return DayIndex.#decode(complete, vocabulary);
+    } catch (error) {
+      return `stored index unreadable: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  static #decode(stored: StoredDayIndex, vocabulary: Vocabulary): DayIndex {
+    const n = stored.ids.length;
+    const packedTitles = fromBase64(stored.titleLengths);
+    const titleLengths = Int32Array.from(readVarints(packedTitles, 0, packedTitles.length, false));
+    if (titleLengths.length !== n) throw new RangeError('title lengths do not match the papers');
+    const packedCategories = fromBase64(stored.paperCategories);
+    const flat = readVarints(packedCategories, 0, packedCategories.length, false);
+    const starts = new Uint32Array(n + 1);
+    const list: number[] = [];
+    let at = 0;
+    for (let row = 0; row < n; row++) {
+      starts[row] = list.length;
+      const count = flat[at++];
+      if (count === undefined || at + count > flat.length) throw new RangeError('categories cut short');
+      for (let k = 0; k < count; k++) {
+        const index = flat[at++] as number;
+        if (index >= stored.categories.length) throw new RangeError('unknown category');
+        list.push(index);
+      }
+    }
+    starts[n] = list.length;
+    const lengths = fromBase64(stored.lengths);
+    const byteCounts = readVarints(lengths, 0, lengths.length, false);
+    const data = fromBase64(stored.positions);
+    if (byteCounts.length !== stored.words.length)
+      throw new RangeError('word lengths do not match the words');
+    if (byteCounts.reduce((sum, count) => sum + count, 0) !== data.length)
+      throw new RangeError('word lengths do not match the positions');
+
+    // Number the words in this vocabulary; the day's lists are kept in ascending id order.
+    const ids = Int32Array.from(stored.words, (word) => vocabulary.add(word));
+    const order = Int32Array.from(ids.keys()).sort((a, b) => (ids[a] as number) - (ids[b] as number));
+    const starting = new Float64Array(byteCounts.length);
+    for (let k = 1; k < byteCounts.length; k++)
+      starting[k] = (starting[k - 1] as number) + (byteCounts[k - 1] as number);
+    const sortedIds = new Int32Array(ids.length);
+    const offsets = new Uint32Array(ids.length + 1);
+    const sorted = new Uint8Array(data.length);
+    let written = 0;
+    order.forEach((k, position) => {
+      sortedIds[position] = ids[k] as number;
+      if (position > 0 && sortedIds[position] === sortedIds[position - 1])
+        throw new RangeError('a word twice');
+      offsets[position] = written;
+      const start = starting[k] as number;
+      sorted.set(data.subarray(start, start + (byteCounts[k] as number)), written);
+      written += byteCounts[k] as number;
+    });
+    offsets[ids.length] = written;
+    return new DayIndex({
+      ids: stored.ids,
+      categories: { names: stored.categories.map(ownCopy), starts, list: Uint16Array.from(list) },
+      words: {
+        vocabulary,
+        analysis: { stride: stored.stride, titleLengths, ids: sortedIds, offsets, data: sorted },
+      },
+      texts: null,
+    });
+  }
+
+  /** The stored form of a word-mode index; null in substring mode, which keeps texts and stores nothing. */
+  toStored(): StoredDayIndex | null {
+    if (!this.#words || !this.#vocabulary) return null;
+    const vocabulary = this.#vocabulary;
+    const { stride, titleLengths, ids, offsets, data } = this.#words.analysis;
+    const { names, starts, list } = this.#categories;
+    const categories = new VarintWriter();
+    for (let row = 0; row < this.ids.length; row++) {
+      const end = starts[row + 1] as number;
+      categories.write(end - (starts[row] as number));
+      for (let at = starts[row] as number; at < end; at++) categories.write(list[at] as number);
+    }
+    const stored: Omit<StoredDayIndex, 'checksum'> = {
+      schemaVersion: DAY_INDEX_SCHEMA,
+      rules: WORD_RULES,
+      ids: [...this.ids],
+      categories: [...names],
+      paperCategories: toBase64(categories.finish()),
+      titleLengths: toBase64(packNumbers(titleLengths)),
+      stride,
+      words: Array.from(ids, (id) => vocabulary.word(id)),
+      lengths: toBase64(
+        packNumbers(Array.from(ids, (_, k) => (offsets[k + 1] as number) - (offsets[k] as number))),
+      ),
+      positions: toBase64(data),
+    };
+    return { ...stored, checksum: storedChecksum(stored) };
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** The vocabulary the words are numbered in; null in substring mode. */
+  get vocabulary(): Vocabulary | null {
+    return this.#vocabulary;
+  }
+
+  /** How many distinct words the day holds (0 in substring mode). */
+  get wordCount(): number {
+    return this.#words?.analysis.ids.length ?? 0;
+  }
+
+  /** Bytes of the packed occurrences (0 in substring mode). */
+  get packedBytes(): number {
+    return this.#words?.analysis.data.byteLength ?? 0;
+  }
+
+  /** Marks, by id, the vocabulary words this day uses. */
+  markWords(used: Uint8Array): void {
+    for (const id of this.#words?.analysis.ids ?? []) used[id] = 1;
+  }
+
+  /** Moves the index to a compacted vocabulary (Vocabulary.compact); `ids` maps old ids to new. */
+  remap(vocabulary: Vocabulary, ids: Int32Array): void {
+    if (!this.#words) return;
+    this.#words.remap(vocabulary, ids);
+    this.#vocabulary = vocabulary;
+  }
+
+  /** How many papers are in the given categories (all of them when none are given). */
+  count(categories?: readonly string[]): number {
+    const filter = this.#categoryFilter(categories);
+    if (!filter) return this.ids.length;
+    let count = 0;
+    for (const allowed of filter) count += allowed;
+    return count;
+  }
+
+  /** The rows matching the query, best first. Rows marked in `skip` are left out. */
+  rank(query: KeywordQuery, options: RankOptions = {}, skip: Uint8Array | null = null): RankedRow[] {
+    const maxPapers = options.maxPapers ?? Number.POSITIVE_INFINITY;
+    const minScore = options.minScore ?? 0;
+    if (!(maxPapers >= 0) || (Number.isFinite(maxPapers) && !Number.isInteger(maxPapers))) {
+      throw new Error(`maxPapers must be a whole number >= 0, got ${maxPapers}`);
+    }
+    if (!(minScore >= 0) || !Number.isFinite(minScore))
+      throw new Error(`minScore must be >= 0, got ${minScore}`);
+
+    const allowed = this.#categoryFilter(options.categories);
+    const generation = this.#nextGeneration();
+    const seenAt = this.#seenAt;
+    const excludedAt = this.#excludedAt;
+    const termHits = this.#termHits;
+    const titleHits = this.#titleHits;
+    const matchedMask = this.#matchedMask;
+    const touched = this.#touched;
+    let touchedCount = 0;
+
+    for (const term of query.exclude) {
+      for (const entry of this.#matcher.hits(term)) excludedAt[entry >> 1] = generation;
+    }
+    const hitsPerTerm: Hits[] = [];
+    for (let termIndex = 0; termIndex < query.terms.length; termIndex++) {
+      const hits = this.#matcher.hits(query.terms[termIndex] as QueryTerm);
+      hitsPerTerm.push(hits);
+      const bit = termIndex < MASK_BITS ? 1 << termIndex : 0;
+      for (const entry of hits) {
+        const row = entry >> 1;
+        if (excludedAt[row] === generation || (allowed && allowed[row] === 0) || (skip && skip[row] === 1))
+          continue;
+        if (seenAt[row] !== generation) {
+          seenAt[row] = generation;
+          termHits[row] = 0;
+          titleHits[row] = 0;
+          matchedMask[row] = 0;
+          touched[touchedCount++] = row;
+        }
+        termHits[row] = (termHits[row] as number) + 1;
+        titleHits[row] = (titleHits[row] as number) + (entry & 1);
+        matchedMask[row] = (matchedMask[row] as number) | bit;
+      }
+    }
+
+    // Each candidate gets one number that sorts it: its score in half points (exact), then its title
+    // hits, then its age rank, bigger is better. The best maxPapers are kept in a bounded heap.
+    const n = this.ids.length;
+    const titleRange = query.terms.length + 1;
+    const ageRank = this.#ageRank;
+    const best = new TopKeys(Math.min(maxPapers, touchedCount));
+    for (let i = 0; i < touchedCount; i++) {
+      const row = touched[i] as number;
+      const halfPoints = 2 * (termHits[row] as number) + (titleHits[row] as number);
+      if (halfPoints < 2 * minScore) continue;
+      best.offer(
+        (halfPoints * titleRange + (titleHits[row] as number)) * n + (n - 1 - (ageRank[row] as number)),
+      );
+    }
+
+    const ranked: RankedRow[] = [];
+    for (const key of best.sortedDescending()) {
+      const row = this.#newestFirst[n - 1 - (key % n)] as number;
+      const mask = matchedMask[row] as number;
+      const matchedTerms: string[] = [];
+      for (let k = 0; k < query.terms.length; k++) {
+        const found = k < MASK_BITS ? (mask & (1 << k)) !== 0 : findPaper(hitsPerTerm[k] as Hits, row) !== -1;
+        if (found) matchedTerms.push((query.terms[k] as QueryTerm).text);
+      }
+      ranked.push({
+        row,
+        score: (2 * (termHits[row] as number) + (titleHits[row] as number)) / 2,
+        titleHits: titleHits[row] as number,
+        matchedTerms,
+      });
+    }
+    return ranked;
+  }
+
+  #nextGeneration(): number {
+    if (this.#generation === 0x7fffffff) {
+      this.#generation = 0;
+      this.#seenAt.fill(0);
+      this.#excludedAt.fill(0);
+    }
+    this.#generation += 1;
+    return this.#generation;
+  }
+
+  #categoryFilter(categories: readonly string[] | undefined): Uint8Array | null {
+    if (!categories || categories.length === 0) return null;
+    const key = [...categories].sort().join(',');
+    let filter = this.#categoryFilters.get(key);
+    if (!filter) {
+      const { names, starts, list } = this.#categories;
+      const wanted = names.map((name) =>
+        categories.some((entry) => name === entry || name.startsWith(`${entry}.`)),
+      );
+      filter = new Uint8Array(this.ids.length);
+      for (let row = 0; row < this.ids.length; row++) {
+        for (let at = starts[row] as number; at < (starts[row + 1] as number); at++) {
+          if (wanted[list[at] as number]) {
+            filter[row] = 1;
+            break;
+          }
+        }
+      }
+      this.#categoryFilters.set(key, filter);
+    }
+    return filter;
+  }
+}
