@@ -14,6 +14,8 @@ export interface Metrics {
   commands: Counter<'platform' | 'command' | 'outcome'>;
   commandSeconds: Histogram<'platform' | 'command'>;
   reactions: Counter<'platform' | 'outcome'>;
+  /** Like and dislike reactions on paper messages, by FeedbackOutcome (src/bot/feedback.ts) or `failed`. */
+  votes: Counter<'platform' | 'outcome'>;
   arxivRequests: Counter<'outcome'>;
   arxivRetries: Counter;
   llmRequests: Counter;
@@ -56,6 +58,10 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     reactions: counter('reactions_total', 'Summary-emoji reactions handled', ['platform', 'outcome']),
+    votes: counter('votes_total', 'Like and dislike reactions on paper messages, by outcome', [
+      'platform',
+      'outcome',
+    ]),
     arxivRequests: counter('arxiv_requests_total', 'HTTP requests sent to arXiv', ['outcome']),
     arxivRetries: counter('arxiv_retries_total', 'arXiv requests that were retries'),
     llmRequests: counter('llm_requests_total', 'HTTP requests sent to the model endpoint, retries included'),

@@ -21,6 +21,7 @@ import { LeaseRepository } from '../store/repositories/leases.ts';
 import { MessageRepository } from '../store/repositories/messages.ts';
 import { PaperRepository } from '../store/repositories/papers.ts';
 import { type Subscription, SubscriptionRepository } from '../store/repositories/subscriptions.ts';
+import { VoteRepository } from '../store/repositories/votes.ts';
 import type { Store } from '../store/store.ts';
 import { AdapterRegistry, platformOf } from './adapters.ts';
 import type { Command } from './commands/command.ts';
@@ -29,6 +30,7 @@ import { type CommandServices, handleCommand } from './commands/handlers.ts';
 import { commandFromOptions } from './commands/options.ts';
 import { answerVisibility } from './commands/table.ts';
 import { type DeliveryOutcome, DigestDelivery } from './delivery.ts';
+import { type FeedbackServices, recordFeedback } from './feedback.ts';
 import { ListingService } from './listing.ts';
 import { handleReaction, type ReactionServices } from './reactions.ts';
 import { problemMessage } from './render.ts';
@@ -90,6 +92,7 @@ export class Bot {
   readonly #now: () => Date;
   readonly #commands: CommandServices;
   readonly #reactions: ReactionServices;
+  readonly #feedback: FeedbackServices;
   readonly #delivery: DigestDelivery;
   #lastDigestAt: Date | null = null;
 
@@ -99,6 +102,7 @@ export class Bot {
     this.#logger = logger;
     this.#now = options.now ?? (() => new Date());
     const messages = new MessageRepository(store, logger);
+    const votes = new VoteRepository(store, logger);
     this.subscriptions = new SubscriptionRepository(store, logger);
     this.deliveries = new DeliveryRepository(store, logger);
     this.feeds = new FeedTokenRepository(store);
@@ -142,6 +146,7 @@ export class Bot {
       nextRun: options.nextRun ?? (() => null),
       now: this.#now,
       progressAfterMs: options.progressAfterMs ?? 2000,
+      votes,
       logger,
     };
     this.#reactions = {
@@ -151,6 +156,16 @@ export class Bot {
       messages,
       summaryEmoji: config.summary_emoji,
       logger,
+    };
+    this.#feedback = {
+      votes,
+      messages,
+      listings: this.listings,
+      likeEmoji: config.feedback.like_emoji,
+      dislikeEmoji: config.feedback.dislike_emoji,
+      logger,
+      metrics: options.metrics,
+      now: this.#now,
     };
   }
 
@@ -227,6 +242,7 @@ export class Bot {
   }
 
   async onReaction(event: ReactionEvent): Promise<void> {
+    await recordFeedback(event, this.#feedback);
     // Taking the summary emoji off again leaves the summary where it is.
     if (event.action === 'removed') return;
     try {

@@ -18,6 +18,10 @@ const UNICODE: Readonly<Record<string, string>> = {
   robot: '🤖',
   bulb: '💡',
   star: '⭐',
+  '+1': '👍',
+  thumbsup: '👍',
+  '-1': '👎',
+  thumbsdown: '👎',
 };
 
 /** Without variation selectors and skin tones, which some clients add. */
@@ -26,7 +30,12 @@ function bare(emoji: string): string {
 }
 
 function normalize(emoji: string): string {
-  const name = emoji.trim().replace(/^:|:$/g, '').toLowerCase();
+  // Slack names a skin tone after the emoji: `+1::skin-tone-3`.
+  const name = emoji
+    .trim()
+    .replace(/::skin-tone-\d$/, '')
+    .replace(/^:|:$/g, '')
+    .toLowerCase();
   return bare(UNICODE[name] ?? name);
 }
 

@@ -208,6 +208,13 @@ const schedule = z.object({
   timezone: timeZone.default('UTC'),
 });
 
+/** Votes: a like or dislike reaction on a paper the bot posted (src/bot/feedback.ts). */
+const feedback = z.object({
+  /** A Slack name (`+1`, `thumbsup`) or the emoji itself; either way matches both platforms' spelling. */
+  like_emoji: text('an emoji name such as "+1"').default('+1'),
+  dislike_emoji: text('an emoji name such as "-1"').default('-1'),
+});
+
 const http = z.object({
   host: text('a host name or address').default('127.0.0.1'),
   port: wholeNumber(0, 65_535).default(8080),
@@ -242,6 +249,7 @@ export const configSchema = z.object({
   channels: z.array(seededChannel, { error: 'a list of channels' }).default([]),
   /** Reacting with this emoji to a paper posts its summary in the thread: a Slack name or the emoji itself. */
   summary_emoji: text('an emoji name such as "memo"').default('memo'),
+  feedback: feedback.prefault({}),
   /**
    * User ids allowed to change channel settings (`slack:T1:@U2`, `discord:@123`). Empty: whoever the
    * platform lets manage the channel.

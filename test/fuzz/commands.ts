@@ -116,6 +116,10 @@ export function commandProblems(command: Command): string[] {
     case 'help':
       if (command.topic !== null && !HELP_TOPICS.includes(command.topic)) problem(`topic ${command.topic}`);
       break;
+    case 'top':
+      if (command.period !== 'week' && command.period !== 'month')
+        problem(`period ${String(command.period)}`);
+      break;
     case 'list':
     case 'digest':
       break;

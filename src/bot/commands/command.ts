@@ -37,6 +37,11 @@ export type Command =
   | { kind: 'schedule'; scope: Scope; time: string | null; timeZone: string | null }
   /** Post the newest digest in the channel now. */
   | { kind: 'digest' }
+  /**
+   * The most liked papers of the last week or month: by the votes in the channel, or (user scope) by the
+   * user's own votes anywhere (src/bot/feedback.ts).
+   */
+  | { kind: 'top'; scope: Scope; period: 'week' | 'month' }
   /** Summarize one paper; `version` is null when the user gave none. */
   | { kind: 'summary'; id: string; version: number | null }
   /** `show`: the channel's private feed URL, created if it has none. `revoke`: invalidate it. */

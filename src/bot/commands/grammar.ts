@@ -15,6 +15,7 @@ import { meChoices, meError, usageError, usageOf } from './help.ts';
 import { cleanText, clip, refuseOverlong, stripCommandPrefix } from './input.ts';
 import { parseSchedule } from './schedule.ts';
 import { COMMAND_NAMES, isCommandKind, isScopedKind, SCOPED_KINDS } from './table.ts';
+import { topCommand } from './top.ts';
 import { mistypedName } from './typos.ts';
 
 /*
@@ -71,6 +72,8 @@ function parseScoped(kind: ScopedKind, rest: string, scope: Scope): Command {
       return scheduleCommand(scope, () =>
         rest === '' ? { time: null, timeZone: null } : parseSchedule(rest),
       );
+    case 'top':
+      return topCommand(scope, rest);
   }
 }
 

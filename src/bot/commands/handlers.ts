@@ -7,8 +7,10 @@ import type { Logger } from '../../log.ts';
 import type { DeliveryRepository } from '../../store/repositories/deliveries.ts';
 import type { FeedTokenRepository } from '../../store/repositories/feeds.ts';
 import type { Subscription, SubscriptionRepository } from '../../store/repositories/subscriptions.ts';
+import type { VoteRepository } from '../../store/repositories/votes.ts';
 import type { AdapterRegistry } from '../adapters.ts';
 import type { DeliveryOutcome, DigestDelivery } from '../delivery.ts';
+import { topMessage } from '../feedback.ts';
 import type { ListingService } from '../listing.ts';
 import {
   digestProgressMessage,
@@ -45,6 +47,8 @@ export interface CommandServices {
   now: () => Date;
   /** A command still working after this long says what it is doing (progress.ts). */
   progressAfterMs: number;
+  /** The votes of reactions on papers, for `top` (src/bot/feedback.ts). */
+  votes: VoteRepository;
   logger: Logger;
 }
 
@@ -196,6 +200,18 @@ async function run(
 
     case 'digest':
       return digestNow(services, event, progress);
+
+    case 'top':
+      return topMessage(
+        command.scope === 'user' ? { user: event.user } : { target: event.channel },
+        command.period,
+        {
+          votes: services.votes,
+          likeEmoji: services.config.feedback.like_emoji,
+          dislikeEmoji: services.config.feedback.dislike_emoji,
+          now: services.now,
+        },
+      );
 
     case 'summary': {
       progress.stage(summaryProgressMessage(command.id, command.version));

@@ -13,6 +13,7 @@ import { meChoices, meError, unknownCommandError, usageError, usageOf } from './
 import { cleanText, clip, refuseOverlong } from './input.ts';
 import { parseLocalTime, parseTimeZone } from './schedule.ts';
 import { type ArgumentSpec, commandSpec, isCommandKind, isScopedKind } from './table.ts';
+import { topCommand } from './top.ts';
 
 /**
  * A typed command's options as the platform gives them (Discord's subcommand options): by the argument
@@ -71,6 +72,8 @@ export function commandFromOptions(name: string, scope: Scope, options: CommandO
       }));
     case 'digest':
       return { kind: 'digest' };
+    case 'top':
+      return topCommand(scope, text('period'));
     case 'summary':
       return summaryCommand(text('paper'));
     case 'feed':

@@ -333,6 +333,35 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
       ],
     },
   },
+  top: {
+    name: 'top',
+    arguments: [
+      {
+        name: 'period',
+        kind: 'text',
+        required: false,
+        description: 'week (the last 7 days, the default) or month (the last 30)',
+        autocomplete: null,
+      },
+    ],
+    access: SHOW_SETTING,
+    me: true,
+    usageHint: false,
+    help: {
+      entries: [
+        {
+          form: 'top [week | month]',
+          summary: 'The papers liked most in this channel in the last week (or month), with their votes.',
+          mine: 'The papers you liked, anywhere, in the last week (or month).',
+        },
+      ],
+      details: [
+        'A vote is a like or dislike reaction (👍 or 👎 unless configured otherwise) on a paper the bot posted: one per person and paper, the newer one counting. Take the reaction off to take the vote back.',
+        'In your DMs, the votes on your own digest count.',
+        `Shown to you alone; ${SHARE_HINT} to show it to the channel.`,
+      ],
+    },
+  },
   feed: {
     name: 'feed',
     arguments: [
@@ -477,6 +506,7 @@ function isBare(command: Command): boolean {
       return command.action === 'show';
     case 'help':
       return command.topic === null;
+    case 'top':
     case 'search':
     case 'subscribe':
     case 'unsubscribe':

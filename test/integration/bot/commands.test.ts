@@ -451,6 +451,8 @@ describe('acknowledge', () => {
     'me schedule 06:00 UTC',
     'digest',
     'summary 2602.01002',
+    'top',
+    'me top month',
     'feed',
     'feed revoke',
     'public',

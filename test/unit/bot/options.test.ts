@@ -56,6 +56,8 @@ const SAME: Array<[Typed, string]> = [
     'summary https://arxiv.org/abs/2401.01234v2',
   ],
   [['summary', 'channel', { paper: 'arXiv: HEP-TH/9504118' }], 'summary arXiv: HEP-TH/9504118'],
+  [['top', 'channel', {}], 'top'],
+  [['top', 'user', { period: 'Month' }], 'me top month'],
   [['feed', 'channel', {}], 'feed'],
   [['feed', 'channel', { revoke: false }], 'feed'],
   [['feed', 'channel', { revoke: true }], 'feed revoke'],
@@ -125,7 +127,7 @@ describe('commandFromOptions', () => {
       const error = refusal(() => commandFromOptions(name, 'user', {}));
       expect(error.code).toBe('USAGE');
       expect(error.userMessage).toBe(
-        `"me ${name}" is not a command: me goes with subscribe, unsubscribe, follow, unfollow, list, categories or schedule.\nUsage:\n${refusal(
+        `"me ${name}" is not a command: me goes with subscribe, unsubscribe, follow, unfollow, list, categories, schedule or top.\nUsage:\n${refusal(
           () => parseCommand('me'),
         )
           .userMessage.split('\n')

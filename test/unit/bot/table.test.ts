@@ -32,6 +32,7 @@ describe('the command table', () => {
       'schedule',
       'digest',
       'summary',
+      'top',
       'feed',
       'public',
       'help',
@@ -57,6 +58,7 @@ describe('the command table', () => {
       schedule: ['time:time', '?timezone:timezone'],
       digest: [],
       summary: ['paper:paper'],
+      top: ['?period:text'],
       feed: ['?revoke:boolean'],
       public: ['enabled:boolean'],
       help: ['?command:text'],
@@ -79,6 +81,7 @@ describe('the command table', () => {
       'list',
       'categories',
       'schedule',
+      'top',
     ]);
   });
 
@@ -168,6 +171,8 @@ describe('who may run a command and who sees its answer', () => {
     ['me schedule Europe/Berlin', 'private', 'private', false],
     ['digest', 'private', 'private', false],
     ['summary 2401.01234', 'channel', 'channel', false],
+    ['top', 'channel', 'private', false],
+    ['me top month', 'channel', 'private', false],
     ['feed', 'private', 'private', true],
     ['feed revoke', 'channel', 'channel', true],
     ['public', 'channel', 'private', false],
@@ -196,6 +201,7 @@ describe('who may run a command and who sees its answer', () => {
       { kind: 'list', scope: 'user' },
       { kind: 'categories', scope: 'user', categories: ['cs.AI'] },
       { kind: 'schedule', scope: 'user', time: '09:00', timeZone: null },
+      { kind: 'top', scope: 'user', period: 'week' },
     ];
     expect(mine.map((command) => command.kind)).toEqual(SCOPED_KINDS);
     for (const command of mine) {
