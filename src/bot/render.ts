@@ -6,10 +6,16 @@
  */
 
 import type { Paper } from '../arxiv/paper.ts';
-import { digestOverview, oneLine, paperCount, paperTitle, TLDR_LABEL } from '../chat/present.ts';
+import {
+  digestOverview,
+  oneLine,
+  type PaperBlock,
+  paperCount,
+  paperTitle,
+  TLDR_LABEL,
+} from '../chat/present.ts';
 import type { Block, OutboundMessage, Span } from '../chat/types.ts';
-import type { Digest } from '../digest/digest.ts';
-import type { RankedPaper } from '../digest/listing-index.ts';
+import type { Digest, DigestPaper } from '../digest/digest.ts';
 import { formatKeywordQuery, type KeywordQuery } from '../digest/query.ts';
 import type { PaperSummary } from '../summarize/types.ts';
 import { emojiText } from './emoji.ts';
@@ -95,10 +101,17 @@ export function digestRootMessage(digest: Digest, emoji: string): OutboundMessag
 }
 
 /** One paper of a digest, as a thread reply. */
-export function digestPaperMessage(ranked: RankedPaper, rank: number): OutboundMessage {
+export function digestPaperMessage(ranked: DigestPaper, rank: number): OutboundMessage {
+  const block = paperBlock(ranked.paper, rank, ranked.score, ranked.matchedTerms, ranked.summary);
   return {
     text: `${rank}. ${paperTitle(ranked.paper.title)} ${ranked.paper.absUrl}`,
-    blocks: [paperBlock(ranked.paper, rank, ranked.score, ranked.matchedTerms, ranked.summary)],
+    blocks: [
+      {
+        ...block,
+        ...(ranked.followed && ranked.followed.length > 0 ? { followed: [...ranked.followed] } : {}),
+        ...(ranked.reasons ? { reasons: ranked.reasons } : {}),
+      },
+    ],
   };
 }
 
@@ -108,7 +121,7 @@ function paperBlock(
   score: number | null,
   matchedTerms: string[],
   summary: PaperSummary | null,
-): Block {
+): PaperBlock {
   return { kind: 'paper', paper, rank, score, matchedTerms, tldr: summary?.tldr ?? null };
 }
 

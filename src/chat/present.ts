@@ -1,13 +1,13 @@
 /**
  * How a paper and a digest look, decided once for every medium: the author line and its "et al.", the
- * score, the categories, the matched terms, the TL;DR label, the parts of a paper block and of a digest's
+ * score, the categories, the matched terms and why else a paper is there, the TL;DR label, the parts of a paper block and of a digest's
  * root message. Everything here is plain text on one line, with control characters removed (src/text/
  * control.ts) and nothing escaped. The renderers (Markdown, RSS, the archive page, the model prompt, the
  * CLI) and the chat adapters (Slack blocks, the shell) only escape and style these strings for their
  * markup; none of them decides again what is shown.
  */
 import type { Paper } from '../arxiv/paper.ts';
-import type { Digest } from '../digest/digest.ts';
+import type { Digest, PaperReasons } from '../digest/digest.ts';
 import { formatKeywordQuery } from '../digest/query.ts';
 import type { PaperSummary } from '../summarize/types.ts';
 import { stripControls } from '../text/control.ts';
@@ -90,11 +90,51 @@ export function paperByline(
     .join(SEPARATOR);
 }
 
-/** Why a paper is there: `score 2.5 · matched: transformer, diffusion`; empty when neither is known. */
-export function scoringLine(score: number | null, terms: readonly string[]): string {
+/** What else put a paper in a digest than its terms (DigestPaper): followed authors, the learned ranking. */
+export interface PaperWhy {
+  /** The paper's followed authors, as the paper writes them. */
+  followed?: readonly string[] | undefined;
+  reasons?: PaperReasons | undefined;
+}
+
+/** How many followed authors the why line names, and how much of a liked paper's title. */
+const WHY_AUTHORS = 2;
+const WHY_TITLE = 60;
+
+function clipped(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
+/**
+ * Why a paper is there beyond its terms, short: `followed: Yann LeCun · like: Attention Is All You Need`,
+ * or `recommended`; empty when nothing else put it there.
+ */
+export function whyLine(why: PaperWhy): string {
+  const parts: string[] = [];
+  const followed = why.followed ?? [];
+  if (followed.length > 0) parts.push(`followed: ${authorLine(followed, { max: WHY_AUTHORS })}`);
+  const like = why.reasons?.like;
+  if (like) parts.push(`like: ${clipped(paperTitle(like.title), WHY_TITLE) || oneLine(like.id)}`);
+  else if (why.reasons?.recommended) parts.push('recommended');
+  return parts.join(SEPARATOR);
+}
+
+/**
+ * Why a paper is there, on one line: `score 2.5 · matched: transformer, diffusion · followed: Yann LeCun`
+ * (whyLine after the terms); empty when nothing is known.
+ */
+export function scoringLine(score: number | null, terms: readonly string[], why: PaperWhy = {}): string {
   const parts: string[] = [];
   if (score !== null) parts.push(`score ${formatScore(score)}`);
   if (terms.length > 0) parts.push(`matched: ${matchedLine(terms)}`);
+  const more = whyLine(why);
+  if (more !== '') parts.push(more);
   return parts.join(SEPARATOR);
 }
 
@@ -124,7 +164,7 @@ export function paperParts(
     rank: block.rank === null ? '' : `${block.rank}. `,
     title: paperTitle(block.paper.title),
     byline: paperByline(block.paper, { maxAuthors: options.maxAuthors ?? AUTHORS_SHOWN.chat }),
-    scoring: scoringLine(block.score, block.matchedTerms),
+    scoring: scoringLine(block.score, block.matchedTerms, block),
     tldr: block.tldr === null ? '' : oneLine(block.tldr),
     url: oneLine(block.paper.absUrl),
   };

@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Paper } from '../arxiv/paper.ts';
 import type { Scope } from '../bot/commands/command.ts';
 import type { CommandOptions } from '../bot/commands/options.ts';
+import type { PaperReasons } from '../digest/digest.ts';
 
 /**
  * An adapter's name, which is also the prefix of its ids. The product's platforms are listed in
@@ -63,6 +64,10 @@ export type Block =
       score: number | null;
       matchedTerms: string[];
       tldr: string | null;
+      /** The paper's followed authors, as the paper writes them (a digest's DigestPaper.followed). */
+      followed?: string[];
+      /** What else the learned ranking says put it there (DigestPaper.reasons). */
+      reasons?: PaperReasons;
     }
   /** Small print under a message: counts, hints. */
   | { kind: 'context'; spans: Span[] }

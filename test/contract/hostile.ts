@@ -33,6 +33,8 @@ const MARKERS = [
   'TITLEMARK',
   'AUTHORMARK',
   'TLDRMARK',
+  'WHYMARK',
+  'LIKEMARK',
   'CONTEXTMARK',
 ] as const;
 
@@ -81,6 +83,9 @@ export function hostileMessage(): OutboundMessage {
         score: 1.5,
         matchedTerms: [`term ${HOSTILE}`],
         tldr: `TLDRMARK ${HOSTILE}`,
+        // The why line: a followed author's name from arXiv, a liked paper's title.
+        followed: [`WHYMARK ${MENTIONS}`],
+        reasons: { like: { id: '2401.00002', title: `LIKEMARK ${MENTIONS}` } },
       },
       { kind: 'context', spans: [{ text: `CONTEXTMARK ${HOSTILE} ` }, { text: POSING_AS, link: EVIL_URL }] },
       { kind: 'divider' },

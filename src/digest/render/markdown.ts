@@ -11,9 +11,10 @@ import {
   paperTitle,
   summaryLabel,
   TLDR_LABEL,
+  whyLine,
 } from '../../chat/present.ts';
 import type { PaperSummary } from '../../summarize/types.ts';
-import type { Digest } from '../digest.ts';
+import type { Digest, DigestPaper } from '../digest.ts';
 import type { RankedPaper } from '../listing-index.ts';
 import { formatTerm, type QueryTerm } from '../query.ts';
 import { escapeHtml, escapeMarkdownInline, guardLineStart, neutralizeMentions } from './escape.ts';
@@ -71,7 +72,7 @@ function termList(terms: readonly QueryTerm[]): string {
 }
 
 function renderPaper(
-  ranked: RankedPaper,
+  ranked: DigestPaper,
   number: number,
   abstractLength: number,
   maxAuthors: number,
@@ -87,6 +88,8 @@ function renderPaper(
   if (date) lines.push(`- **${paper.published ? 'Published' : 'Announced'}:** ${date}`);
   const matched = escapeMarkdownInline(matchedLine(ranked.matchedTerms));
   lines.push(`- **Score:** ${formatScore(ranked.score)} (${matched})`);
+  const why = whyLine(ranked);
+  if (why !== '') lines.push(`- **Why:** ${escapeMarkdownInline(why)}`);
   if (paper.announceType) lines.push(`- **Announce type:** ${paper.announceType}`);
   lines.push(`- **arXiv:** ${escapeMarkdownInline(versionedId(paper))}`, '');
   const abstract = paperAbstract(paper.abstract);

@@ -8,11 +8,11 @@ import {
   paperTitle,
   summaryLabel,
   TLDR_LABEL,
+  whyLine,
 } from '../../chat/present.ts';
 import { addDays, scheduledInstant } from '../../schedule/calendar.ts';
 import type { PaperSummary } from '../../summarize/types.ts';
-import type { Digest } from '../digest.ts';
-import type { RankedPaper } from '../listing-index.ts';
+import type { Digest, DigestPaper } from '../digest.ts';
 import { escapeHtml, escapeXml } from './escape.ts';
 import { cutAtWord } from './fields.ts';
 import { type Block, parseSummaryBody, type Span } from './summary-body.ts';
@@ -121,7 +121,7 @@ export function announcedAt(paper: Pick<Paper, 'announced' | 'published'>, diges
   return new Date(digest.generatedAt);
 }
 
-function renderItem(ranked: RankedPaper, digest: Digest, options: RssOptions): string {
+function renderItem(ranked: DigestPaper, digest: Digest, options: RssOptions): string {
   const { paper } = ranked;
   const url = escapeXml(absUrlFor(paper.id));
   return [
@@ -137,11 +137,12 @@ function renderItem(ranked: RankedPaper, digest: Digest, options: RssOptions): s
 }
 
 /** The item's description as HTML. */
-function describe(ranked: RankedPaper, options: RssOptions): string {
+function describe(ranked: DigestPaper, options: RssOptions): string {
   const { paper } = ranked;
   const facts = [
     `<strong>Score:</strong> ${formatScore(ranked.score)}`,
     `<strong>Matched:</strong> ${escapeHtml(matchedLine(ranked.matchedTerms))}`,
+    ...(whyLine(ranked) !== '' ? [`<strong>Why:</strong> ${escapeHtml(whyLine(ranked))}`] : []),
     ...(paper.announceType ? [`<strong>Announce type:</strong> ${paper.announceType}`] : []),
     `<strong>arXiv:</strong> ${escapeHtml(versionedId(paper))}`,
   ];

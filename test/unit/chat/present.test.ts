@@ -15,6 +15,7 @@ import {
   paperTitle,
   scoringLine,
   summaryLabel,
+  whyLine,
 } from '../../../src/chat/present.ts';
 import type { Digest } from '../../../src/digest/digest.ts';
 import { parseKeywordQuery } from '../../../src/digest/query.ts';
@@ -84,6 +85,41 @@ describe('scores, categories and terms', () => {
     expect(scoringLine(null, ['attention'])).toBe('matched: attention');
     expect(scoringLine(1, [])).toBe('score 1');
     expect(scoringLine(null, [])).toBe('');
+  });
+});
+
+describe('whyLine', () => {
+  it('says on one short line what else put a paper there: followed authors, a liked paper, a recommendation', () => {
+    expect(whyLine({})).toBe('');
+    expect(whyLine({ followed: [] })).toBe('');
+    expect(whyLine({ followed: ["Zlatko Te\\v{s}anovi\\'c"] })).toBe('followed: Zlatko Tešanović');
+    expect(whyLine({ followed: ['A One', 'B Two', 'C Three'] })).toBe('followed: A One, B Two et al.');
+    expect(whyLine({ reasons: { recommended: true } })).toBe('recommended');
+    expect(whyLine({ reasons: { recommended: false } })).toBe('');
+    const like = { id: '1706.03762', title: 'Attention Is All\nYou Need' };
+    expect(whyLine({ followed: ['Yann LeCun'], reasons: { like, recommended: true } })).toBe(
+      'followed: Yann LeCun · like: Attention Is All You Need',
+    );
+    const long = whyLine({ reasons: { like: { id: '1', title: 'word '.repeat(30) } } });
+    expect([...long].length).toBeLessThanOrEqual('like: '.length + 60);
+    expect(long.endsWith('word…')).toBe(true);
+  });
+
+  it('ends the scoring line', () => {
+    expect(scoringLine(0, [], { followed: ['Y. LeCun'] })).toBe('score 0 · followed: Y. LeCun');
+    expect(scoringLine(2.5, ['attention'], { reasons: { recommended: true } })).toBe(
+      'score 2.5 · matched: attention · recommended',
+    );
+    expect(
+      paperParts({
+        paper: paper(),
+        rank: 1,
+        score: 1,
+        matchedTerms: [],
+        tldr: null,
+        followed: ['Noam Shazeer'],
+      }).scoring,
+    ).toBe('score 1 · followed: Noam Shazeer');
   });
 });
 

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { digestPaperMessage } from '../../../src/bot/render.ts';
+import { paperParts } from '../../../src/chat/present.ts';
 import { buildDigest } from '../../../src/digest/digest.ts';
 import { ListingIndex } from '../../../src/digest/listing-index.ts';
 import { parseKeywordQuery } from '../../../src/digest/query.ts';
 import { digestFromJson, digestToJson } from '../../../src/digest/render/json.ts';
+import { renderMarkdown } from '../../../src/digest/render/markdown.ts';
+import { renderRss } from '../../../src/digest/render/rss.ts';
 import { makePaper } from './papers.ts';
 
 const listing = new ListingIndex([
@@ -71,5 +75,39 @@ describe('followed authors in a digest', () => {
     expect(json.papers[2]).not.toHaveProperty('followed');
     expect(json.papers[2]).not.toHaveProperty('reasons');
     expect(digestFromJson(json)).toEqual(withReasons);
+  });
+});
+
+describe('why a followed paper is there, as each medium shows it', () => {
+  const hostile = makePaper({
+    id: '2411.00009',
+    title: 'Rings',
+    authors: ['Yann @everyone <!channel> *LeCun*'],
+  });
+  const digest = buildDigest({
+    listing: new ListingIndex([...listing.papers, hostile]),
+    query,
+    categories: ['cs'],
+    authors: ['Yann LeCun'],
+  });
+
+  it('in a chat paper message: the scoring line ends with the followed authors', () => {
+    const block = digestPaperMessage(digest.papers[1] as (typeof digest.papers)[number], 2).blocks[0];
+    if (block?.kind !== 'paper') throw new Error('not a paper block');
+    expect(paperParts(block).scoring).toBe('score 0 · followed: Yann @everyone <!channel> *LeCun*');
+    const plain = digestPaperMessage(digest.papers.at(-1) as (typeof digest.papers)[number], 9).blocks[0];
+    expect(plain).not.toHaveProperty('followed');
+  });
+
+  it('in Markdown and RSS, escaped, and not for papers without a reason', () => {
+    const markdown = renderMarkdown(digest);
+    expect(markdown).toContain('- **Why:** followed: Yann LeCun\n');
+    expect(markdown).toContain('\\*LeCun\\*');
+    expect(markdown).not.toContain('<!channel>');
+    expect(markdown).not.toContain(' @everyone');
+    expect(markdown.match(/\*\*Why:\*\*/g)?.length).toBe(3);
+    const rss = renderRss([digest], { title: 't', link: 'https://example.org', description: 'd' });
+    expect(rss).toContain('&lt;strong&gt;Why:&lt;/strong&gt; followed: Yann LeCun');
+    expect(rss).toContain('&amp;lt;!channel&amp;gt;');
   });
 });
