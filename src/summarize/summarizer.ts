@@ -451,6 +451,12 @@ export class Summarizer {
     }, ttlMs / 3);
     timer.unref();
     try {
+      // Its maker may have written it and let go of the claim since this process last looked.
+      const cached = await this.#cache.get(key);
+      if (cached) {
+        this.#record({ type: 'cache-hit' }, collector);
+        return cached.summary;
+      }
       return await this.#ask(chat, job, key, prompt, collector);
     } finally {
       clearInterval(timer);

@@ -16,7 +16,7 @@ import { startWorker, type Worker } from '../store/lockstep.ts';
  */
 
 const WORKER = fileURLToPath(new URL('./claim-worker.ts', import.meta.url));
-const CLAIM_TTL_MS = 600;
+const CLAIM_TTL_MS = 1000;
 const PAPERS = ['2602.10001', '2602.10002', '2602.10003', '2602.10004', '2602.10005'];
 
 for (const kind of ['redis', 'postgres'] as const satisfies readonly ServerKind[]) {
