@@ -322,6 +322,66 @@ describe('unsubscribe', () => {
   });
 });
 
+describe('follow and unfollow', () => {
+  it("follows authors in the channel's digest, says so in the channel, and list shows them", async () => {
+    expect(await answer('follow Yann LeCun; Hinton, Geoffrey')).toEqual({
+      step: 'respond',
+      visibility: 'channel',
+      text: "This channel's digest now follows the papers of Yann LeCun; Hinton, Geoffrey.",
+    });
+    // Another way of writing a followed name adds nothing.
+    expect((await answer('follow LeCun, Yann')).text).toBe(
+      "This channel's digest now follows the papers of Yann LeCun; Hinton, Geoffrey.",
+    );
+    expect((await stored(TEST_CHANNEL)).authors).toEqual(['Yann LeCun', 'Hinton, Geoffrey']);
+    const list = await answer('list');
+    expect(list.visibility).toBe('private');
+    const [message] = world.chat.inner.answers.slice(-1);
+    expect(JSON.stringify(message)).toContain('Authors followed: ');
+    expect(JSON.stringify(message)).toContain('Yann LeCun; Hinton, Geoffrey');
+  });
+
+  it('refuses a surname alone, a mention and a blank name, storing nothing', async () => {
+    const alone = await answer('follow LeCun');
+    expect(alone.visibility).toBe('private');
+    expect(alone.text).toContain('"LeCun" has no given name.');
+    expect(alone.text).toContain('Usage: /arxiv follow <author name>');
+    expect((await answer('follow Yann <!channel> LeCun')).text).toContain('cannot hold mentions');
+    expect((await answer('follow ;')).text).toContain('Name the author to follow');
+    expect((await stored(TEST_CHANNEL)).authors).toBeUndefined();
+  });
+
+  it('unfollows any spelling of a followed name, or all, and says which it does not follow', async () => {
+    await answer('follow Yann LeCun; Geoffrey Hinton');
+    expect(await answer('unfollow Y. LeCun')).toEqual({
+      step: 'respond',
+      visibility: 'channel',
+      text: "This channel's digest now follows the papers of Geoffrey Hinton.",
+    });
+    expect(await answer('unfollow Zhang Hinton')).toEqual({
+      step: 'respond',
+      visibility: 'private',
+      text: 'This channel does not follow "Zhang Hinton". It follows: Geoffrey Hinton.',
+    });
+    expect((await answer('unfollow ALL')).text).toBe("This channel's digest follows no authors now.");
+    expect((await stored(TEST_CHANNEL)).authors).toEqual([]);
+    expect((await answer('unfollow Geoffrey Hinton')).text).toBe('This channel follows no authors yet.');
+  });
+
+  it("follows authors in the user's own digest privately, apart from the channel's, and says when no digest comes yet", async () => {
+    expect(await answer('me follow Yann LeCun')).toEqual({
+      step: 'respond',
+      visibility: 'private',
+      text: 'Your digest now follows the papers of Yann LeCun. Digests start once it follows terms too: /arxiv me subscribe <terms>.',
+    });
+    expect((await stored(TEST_USER)).authors).toEqual(['Yann LeCun']);
+    expect((await stored(TEST_CHANNEL)).authors).toBeUndefined();
+    await answer('me list');
+    expect(JSON.stringify(world.chat.inner.answers.slice(-1))).toContain('Yann LeCun');
+    expect((await answer('me unfollow yann lecun')).text).toBe('Your digest follows no authors now.');
+  });
+});
+
 describe('public', () => {
   it('lists the channel on the archive page and stops, telling the channel', async () => {
     expect((await stored(TEST_CHANNEL)).public).toBe(false);
@@ -360,6 +420,8 @@ describe('who may change a channel', () => {
     'subscribe LLM',
     'unsubscribe translation',
     'unsubscribe all',
+    'follow Yann LeCun',
+    'unfollow all',
     'categories cs.AI',
     'schedule 10:00 UTC',
     'public on',
@@ -441,6 +503,10 @@ describe('acknowledge', () => {
     'me subscribe agents',
     'unsubscribe LLM',
     'me unsubscribe agents',
+    'follow Yann LeCun',
+    'me follow LeCun, Y.',
+    'unfollow Yann LeCun',
+    'me unfollow all',
     'categories',
     'categories cs.CL cs.LG',
     'me categories',
@@ -501,6 +567,8 @@ describe('acknowledge', () => {
       'subscribe LLM': 'channel',
       'me subscribe agents': 'private',
       'me subscribe agents --share': 'private',
+      'follow Yann LeCun': 'channel',
+      'me follow LeCun, Y. --share': 'private',
       categories: 'private',
       'categories cs.CL cs.LG': 'channel',
       digest: 'private',
