@@ -30,7 +30,7 @@ import { decodeVector, encodeVector, type Vector } from './vectors.ts';
  * missing ones are sent in batches of at most `batchSize` inputs and `maxBatchTokens` estimated tokens, one
  * request at a time; each answer is read up to `maxResponseBytes` (ranking.max_response_bytes). Retries on
  * 429, 5xx and timeouts are the `openai` package's own (Retry-After honoured), `maxRetries` of them. What
- * the model made before a failure stays cached.
+ * the model made before a failure stays cached. A store that fails costs embeddings, never the ranking.
  */
 
 export type EmbeddingSource = 'model' | 'local';
@@ -171,7 +171,7 @@ export class Embedder {
     const missing: typeof wanted = [];
     for (let at = 0; at < wanted.length; at += 500) {
       const chunk = wanted.slice(at, at + 500);
-      const records = await this.#options.cache.getMany(chunk.map((entry) => entry.key));
+      const records = await this.#read(chunk.map((entry) => entry.key));
       chunk.forEach((entry, i) => {
         const record = readRecord<StoredEmbedding>(records[i], EMBEDDING_SCHEMA, 'embedding', this.#logger);
         const vector = record?.textHash === entry.hash ? decodeVector(record.vector) : null;
@@ -213,9 +213,27 @@ export class Embedder {
           `the embedding endpoint ${this.#options.baseUrl} answered ${made.length} embeddings for ${batch.length} texts`,
         );
       }
-      await this.#options.cache.setMany(made);
+      await this.#write(made);
     }
     return { source: 'model', model: this.model, dimensions, vectors, fallbackReason: null };
+  }
+
+  /** Cached records by key; a store that fails is logged and read as misses (embeddings cost more, ranking goes on). */
+  async #read(keys: string[]): Promise<unknown[]> {
+    try {
+      return await this.#options.cache.getMany(keys);
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'embedding cache read failed; embedding again');
+      return keys.map(() => undefined);
+    }
+  }
+
+  async #write(entries: Array<{ key: string; value: StoredEmbedding; ttl: number }>): Promise<void> {
+    try {
+      await this.#options.cache.setMany(entries);
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'embedding cache write failed; these papers will be embedded again');
+    }
   }
 
   #key(paper: Paper): string {

@@ -51,7 +51,7 @@ export interface RerankOptions {
   candidates?: readonly Paper[];
   /** At most this many recommended papers; 0 by default. */
   recommend?: number;
-  /** The fewest keyword papers kept, the best by the new order; all by default. */
+  /** Keep the best this many keyword papers by the new order (recommended ones come on top); all by default. */
   maxPapers?: number;
   /** The smallest learned relevance a recommended paper has; 1.5 by default (about the top 7%). */
   minRecommendZ?: number;
@@ -85,8 +85,9 @@ export function rerank(ranked: readonly RankedPaper[], options: RerankOptions): 
     .slice(0, maxPapers);
 
   const minZ = options.minRecommendZ ?? 1.5;
+  const keptIds = new Set(kept.map((entry) => entry.paper.id));
   const recommended = candidates
-    .filter((paper) => !kept.some((entry) => entry.paper.id === paper.id))
+    .filter((paper) => !keptIds.has(paper.id))
     .map((paper) => ({ paper, learned: z.get(paper.id) ?? 0, cosine: cosines.get(paper.id) ?? 0 }))
     .filter((entry) => entry.learned >= minZ && entry.cosine > 0)
     .sort((a, b) => b.learned - a.learned)

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Keyv from 'keyv';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../../src/arxiv/paper.ts';
@@ -181,6 +182,20 @@ describe('Embedder', () => {
     const revised = { ...(papers[0] as Paper), version: 2, abstract: 'A revised abstract about qubits.' };
     await restarted.embed([revised, ...papers.slice(1)]);
     expect(server.embeddingRequests.at(-1)?.inputs).toEqual([`${revised.title}\n\n${revised.abstract}`]);
+  });
+
+  it('goes on with model vectors when the store fails, embedding again', async () => {
+    const broken = new Keyv();
+    broken.getMany = async () => {
+      throw new Error('store down');
+    };
+    broken.setMany = async () => {
+      throw new Error('store down');
+    };
+    const embedding = await embedder({ cache: broken });
+    expect((await embedding.embed(papers)).source).toBe('model');
+    expect((await embedding.embed(papers)).source).toBe('model');
+    expect(server.embeddingRequests).toHaveLength(2);
   });
 
   it('falls back to local vectors, marked, without a key', async () => {
