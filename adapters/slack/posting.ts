@@ -3,11 +3,14 @@
  *
  * `post` renders the Block model as Block Kit (blocks.ts); links are not unfurled. A message too large for
  * one Slack message is posted as several parts in order (the first where asked, the rest in its thread) and
- * `post` returns the first part's ref. Posts to one channel are paced (one per second by default, Slack's
- * documented rate for chat.postMessage) so a digest to many channels does not run into rate limits. A rate
- * limit that still comes, in either form (HTTP 429, or HTTP 200 with `{ok: false, error: "ratelimited"}` or
- * `"rate_limited"`), is waited out: the channel takes no post until its Retry-After has passed (or, without
- * one, a backoff per `retryConfig`), then the post is made again. A refused post was not taken, so this
+ * `post` returns the first part's ref. Posts are paced by Slack's documented limits for chat.postMessage
+ * (kit/rate-limit.ts): per channel about one a second with short bursts (two by default), and per workspace
+ * a few hundred a minute (`workspaceRate`), so a digest to many channels does not run into rate limits;
+ * each answer re-times the pacing. At most `maxInFlight` posts are on the wire at once; the cap is held only
+ * for the HTTP call, never while a post waits for its slot. A rate limit that still comes, in either form
+ * (HTTP 429, or HTTP 200 with `{ok: false, error: "ratelimited"}` or `"rate_limited"`), is waited out: the
+ * channel takes no post until its Retry-After has passed (or, without one, a backoff per `retryConfig`),
+ * then the post is made again. A refused post was not taken, so this
  * repeats nothing; and a rate limit is never a failure: it does not use up the retries, only a patience of
  * RATE_LIMIT_PATIENCE_MS per part. A failure in one channel touches no other. A channel
  * the bot is not in gives a clear log line and a NotInChannelError, whose message tells the user to invite
@@ -27,8 +30,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { webApi } from '@slack/bolt';
 import type { MessageRef, OutboundMessage, PostOptions, TargetId } from '../../src/chat/types.ts';
+import { Limiter } from '../../src/limiter.ts';
 import type { Logger } from '../../src/log.ts';
 import { PostedKeys } from '../kit/posted-keys.ts';
+import { type Rate, RateLimiter, type Slot } from '../kit/rate-limit.ts';
 import { renderMessage, type SlackMessage } from './blocks.ts';
 import { RATE_LIMIT_PATIENCE_MS, rateLimitWaitMs } from './client.ts';
 import type { SlackConversations, SlackHistoryMessage } from './conversations.ts';
@@ -42,8 +47,12 @@ export interface SlackPosterOptions {
   logger: Logger;
   /** How a failed post is retried: `retries`, and the backoff between attempts. */
   retryConfig: webApi.RetryOptions;
-  /** The least time between two posts to one channel; 0 for none. */
-  minPostIntervalMs: number;
+  /** Posts to one channel: Slack's one a second with bursts of two; null for no pacing. */
+  channelRate: Rate | null;
+  /** Posts to the whole workspace (Slack: several hundred a minute); null for no pacing. */
+  workspaceRate: Rate | null;
+  /** Posts on the wire at once, at most. */
+  maxInFlight: number;
   /** The bot's name, for `/invite` hints. */
   botName: () => string;
 }
@@ -56,18 +65,24 @@ export class SlackPoster {
   readonly #conversations: SlackConversations;
   readonly #logger: Logger;
   readonly #retryConfig: webApi.RetryOptions;
-  readonly #minPostIntervalMs: number;
+  readonly #channels: RateLimiter;
+  readonly #workspace: RateLimiter | null;
+  readonly #inFlight: Limiter;
   readonly #botName: () => string;
   /** A key names its latest post, as the channel's newest-first history would find it. */
   readonly #postedKeys = new PostedKeys<MessageRef>({ limit: REMEMBERED_KEYS, keep: 'latest' });
-  readonly #nextPostAt = new Map<string, number>();
 
   constructor(options: SlackPosterOptions) {
     this.#client = options.client;
     this.#conversations = options.conversations;
     this.#logger = options.logger;
     this.#retryConfig = options.retryConfig;
-    this.#minPostIntervalMs = options.minPostIntervalMs;
+    // Unpaced, a channel still keeps the holds of its rate limits.
+    this.#channels = new RateLimiter(
+      options.channelRate ?? { perSecond: Number.POSITIVE_INFINITY, burst: 1 },
+    );
+    this.#workspace = options.workspaceRate && new RateLimiter(options.workspaceRate);
+    this.#inFlight = new Limiter(options.maxInFlight);
     this.#botName = options.botName;
   }
 
@@ -146,17 +161,23 @@ export class SlackPoster {
     let attempt = 0;
     let refusals = 0;
     for (;;) {
-      await this.#pace(channel);
+      const slots = await this.#pace(channel);
       try {
-        const result = await this.#client.chat.postMessage({
-          channel,
-          text: part.text,
-          ...(part.blocks.length > 0 ? { blocks: part.blocks } : {}),
-          ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
-          unfurl_links: false,
-          unfurl_media: false,
-          ...(metadata ? { metadata: partMetadata(metadata) } : {}),
-        });
+        const result = await this.#inFlight
+          .run(() =>
+            this.#client.chat.postMessage({
+              channel,
+              text: part.text,
+              ...(part.blocks.length > 0 ? { blocks: part.blocks } : {}),
+              ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+              unfurl_links: false,
+              unfurl_media: false,
+              ...(metadata ? { metadata: partMetadata(metadata) } : {}),
+            }),
+          )
+          .finally(() => {
+            for (const slot of slots) slot.answered();
+          });
         if (!result.ts) throw new Error('Slack answered chat.postMessage without a message ts.');
         return result.ts;
       } catch (error) {
@@ -171,7 +192,7 @@ export class SlackPoster {
             { target, channel, retryAfter: limit.retryAfterSeconds, waitMs },
             'Slack rate-limited a post; waiting',
           );
-          this.#hold(channel, waitMs);
+          this.#channels.hold(channel, waitMs);
           continue;
         }
         if (attempt >= retries) throw this.#failed(error, target, channel);
@@ -211,25 +232,13 @@ export class SlackPoster {
     return failure;
   }
 
-  /** Keeps every post to this channel back for `ms` (Slack asked to wait). */
-  #hold(channel: string, ms: number): void {
-    const until = Date.now() + ms;
-    if ((this.#nextPostAt.get(channel) ?? 0) < until) this.#nextPostAt.set(channel, until);
-  }
-
   /**
-   * Waits for this channel's next posting slot: paced, and held back after a rate limit. The slot is taken
-   * only once it has come, so a hold that comes while a post waits keeps that post back too.
+   * Waits for this channel's slot, then the workspace's: a channel kept back (paced, or held after a rate
+   * limit) takes none of the workspace's posts while it waits.
    */
-  async #pace(channel: string): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      const at = this.#nextPostAt.get(channel) ?? 0;
-      if (at <= now) {
-        this.#nextPostAt.set(channel, now + this.#minPostIntervalMs);
-        return;
-      }
-      await sleep(at - now);
-    }
+  async #pace(channel: string): Promise<Slot[]> {
+    const slots = [await this.#channels.acquire(channel)];
+    if (this.#workspace) slots.push(await this.#workspace.acquire('workspace'));
+    return slots;
   }
 }

@@ -30,7 +30,7 @@ import { type SlackClientSettings, webClient } from './client.ts';
 import { botNameOf, EVENTS_PATH, SlackConnection } from './connection.ts';
 import { SlackConversations } from './conversations.ts';
 import { register } from './listeners.ts';
-import { SlackPoster } from './posting.ts';
+import { SlackPoster, type SlackPosterOptions } from './posting.ts';
 import { MemoryReplayGuard } from './signed-requests.ts';
 
 export { NotInChannelError } from './errors.ts';
@@ -52,8 +52,17 @@ export interface SlackAdapterOptions {
   store?: Store | undefined;
   /** The slash command the app defines (manifest.yml). Default `/arxiv`. */
   command?: string | undefined;
-  /** The least time between two posts to one channel. Default 1,000 ms (Slack: about one per second). */
+  /** The steady time between two posts to one channel. Default 1,000 ms (Slack: about one per second); 0 for no pacing. */
   minPostIntervalMs?: number | undefined;
+  /** Posts one channel may take at once after a quiet spell. Default 2 (Slack allows short bursts). */
+  postBurst?: number | undefined;
+  /**
+   * SLACK_POSTS_PER_MINUTE: posts to the whole workspace a minute (Slack: "several hundred"), with bursts of
+   * a second's worth. Default DEFAULT_WORKSPACE_POSTS_PER_MINUTE; 0 for no workspace pacing.
+   */
+  workspacePostsPerMinute?: number | undefined;
+  /** chat.postMessage calls on the wire at once, at most. Default 50. */
+  maxPostsInFlight?: number | undefined;
   /**
    * How failed and rate-limited calls are retried (429s are always waited out first): `retries`, and the
    * backoff between attempts (`minTimeout`, `factor`, `maxTimeout`). Posts follow it too, without repeats.
@@ -129,7 +138,8 @@ export class SlackAdapter implements ChatAdapter {
       conversations: this.#conversations,
       logger: this.#logger,
       retryConfig: settings.retryConfig,
-      minPostIntervalMs: options.minPostIntervalMs ?? 1000,
+      ...postRates(options),
+      maxInFlight: options.maxPostsInFlight ?? 50,
       botName: () => botNameOf(identity()),
     });
     this.requestListener = this.#connection.requestListener;
@@ -200,4 +210,17 @@ export class SlackAdapter implements ChatAdapter {
   canManageChannel(user: UserId, channel: TargetId): Promise<boolean> {
     return this.#conversations.canManage(user, channel);
   }
+}
+
+/** Slack's workspace-wide limit on chat.postMessage is "several hundred a minute": the low end of it. */
+export const DEFAULT_WORKSPACE_POSTS_PER_MINUTE = 600;
+
+function postRates(options: SlackAdapterOptions): Pick<SlackPosterOptions, 'channelRate' | 'workspaceRate'> {
+  const interval = options.minPostIntervalMs ?? 1000;
+  const perMinute = options.workspacePostsPerMinute ?? DEFAULT_WORKSPACE_POSTS_PER_MINUTE;
+  return {
+    channelRate: interval > 0 ? { perSecond: 1000 / interval, burst: options.postBurst ?? 2 } : null,
+    workspaceRate:
+      perMinute > 0 ? { perSecond: perMinute / 60, burst: Math.max(1, Math.floor(perMinute / 60)) } : null,
+  };
 }

@@ -24,6 +24,8 @@ export interface SlackSettings {
   appToken: string | undefined;
   signingSecret: string | undefined;
   apiUrl: string | undefined;
+  /** Posts to the workspace a minute, at most (Slack's workspace-wide limit); undefined for the default. */
+  workspacePostsPerMinute?: number | undefined;
 }
 
 /** Discord's variables, once they are known to be complete. */
@@ -167,6 +169,7 @@ function slackSettings(env: Env): SlackSettings | null {
     appToken: env.SLACK_APP_TOKEN,
     signingSecret: env.SLACK_SIGNING_SECRET,
     apiUrl: env.SLACK_API_URL,
+    workspacePostsPerMinute: env.SLACK_POSTS_PER_MINUTE,
   };
 }
 

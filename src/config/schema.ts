@@ -295,6 +295,12 @@ export const envSchema = z.object({
   SLACK_APP_TOKEN: text('a Slack app-level token (xapp-...)').optional(),
   SLACK_SIGNING_SECRET: text("a Slack app's signing secret").optional(),
   SLACK_API_URL: httpUrl('the Slack Web API base URL').optional(),
+  SLACK_POSTS_PER_MINUTE: z
+    .string()
+    .regex(/^\d+$/, { error: 'a whole number of posts a minute (0: no workspace-wide pacing)' })
+    .transform(Number)
+    .pipe(wholeNumber(0, 100_000))
+    .optional(),
   DISCORD_TOKEN: text('a Discord bot token (the Bot page of the application)').optional(),
   DISCORD_APPLICATION_ID: z
     .string()

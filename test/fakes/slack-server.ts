@@ -163,6 +163,10 @@ export class FakeSlack {
       buckets: Map<string, { tokens: number; at: number }>;
     }
   >();
+  readonly #workspaceLimits = new Map<
+    string,
+    { perSecond: number; burst: number; bucket: { tokens: number; at: number } | null }
+  >();
   readonly #commands = new Map<string, { command: Record<string, string>; uses: number }>();
   readonly #waiters = new Set<() => void>();
   #hold: { waiting: Array<() => void>; reached: Array<() => void> } | null = null;
@@ -317,6 +321,15 @@ export class FakeSlack {
    */
   rateLimit(method: string, perSecond: number, burst = 1, answer: RateLimitAnswer = {}): void {
     this.#rateLimits.set(method, { perSecond, burst, answer, buckets: new Map() });
+  }
+
+  /**
+   * Enforces a workspace-wide limit on `method` as well (Slack's "several hundred a minute" for
+   * chat.postMessage): `perMinute` calls across all channels, bursts of up to `burst`; beyond it, the same
+   * 429 as `rateLimit`. A call refused by either limit uses up neither.
+   */
+  workspaceRateLimit(method: string, perMinute: number, burst: number): void {
+    this.#workspaceLimits.set(method, { perSecond: perMinute / 60, burst, bucket: null });
   }
 
   /** Keeps chat.postMessage calls in flight until `release()`; `reached()` resolves when one is waiting. */
@@ -697,15 +710,27 @@ export class FakeSlack {
 
   /** Seconds to wait when this call goes over the method's per-channel rate, else null. */
   #rateLimited(method: string, channel: string | undefined): number | null {
-    const limit = this.#rateLimits.get(method);
-    if (!limit || channel === undefined) return null;
     const now = Date.now();
-    const bucket = limit.buckets.get(channel) ?? { tokens: limit.burst, at: now };
-    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);
-    bucket.at = now;
-    limit.buckets.set(channel, bucket);
-    if (bucket.tokens < 1) return Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond));
-    bucket.tokens -= 1;
+    const refill = (
+      bucket: { tokens: number; at: number } | undefined | null,
+      rate: { perSecond: number; burst: number },
+    ) => {
+      const next = bucket ?? { tokens: rate.burst, at: now };
+      next.tokens = Math.min(rate.burst, next.tokens + ((now - next.at) / 1000) * rate.perSecond);
+      next.at = now;
+      return next;
+    };
+    const wait = (bucket: { tokens: number }, perSecond: number) =>
+      Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+    const limit = this.#rateLimits.get(method);
+    const perChannel = limit && channel !== undefined ? refill(limit.buckets.get(channel), limit) : undefined;
+    if (limit && perChannel && channel !== undefined) limit.buckets.set(channel, perChannel);
+    const workspace = this.#workspaceLimits.get(method);
+    if (workspace) workspace.bucket = refill(workspace.bucket, workspace);
+    if (limit && perChannel && perChannel.tokens < 1) return wait(perChannel, limit.perSecond);
+    if (workspace?.bucket && workspace.bucket.tokens < 1) return wait(workspace.bucket, workspace.perSecond);
+    if (perChannel) perChannel.tokens -= 1;
+    if (workspace?.bucket) workspace.bucket.tokens -= 1;
     return null;
   }
 

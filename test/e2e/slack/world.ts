@@ -129,10 +129,12 @@ export interface BotSpec {
   /** Socket Mode with `appToken`, HTTP mode with `signingSecret`. */
   slack: { botToken: string; apiUrl: string; appToken?: string; signingSecret?: string };
   /** Adapter options on top of the shipped defaults. */
-  adapter?: Pick<SlackAdapterOptions, 'minPostIntervalMs' | 'retryConfig'>;
+  adapter?: Pick<
+    SlackAdapterOptions,
+    'minPostIntervalMs' | 'postBurst' | 'workspacePostsPerMinute' | 'maxPostsInFlight' | 'retryConfig'
+  >;
   /** The lease holder id: a restarted process with a stable replica name keeps its own. */
   holder?: string | undefined;
-  deliveryConcurrency?: number;
 }
 
 /** Starts a bot as main.ts would: store, engine, the Slack adapter, the core. */
@@ -153,7 +155,6 @@ export async function bootBot(
     logger,
     publicUrl: 'http://bot.test',
     ...(spec.holder ? { holder: spec.holder } : {}),
-    ...(spec.deliveryConcurrency ? { deliveryConcurrency: spec.deliveryConcurrency } : {}),
   });
   let stopped: Promise<void> | null = null;
   const handle: RunningBot = {

@@ -174,20 +174,43 @@ describe('Slack adapter: posting', () => {
     expect(await second.findPosted(ws.user, 'dm:1')).toEqual({ target: ws.user, id: dm.id });
   });
 
-  it('paces posts to one channel, leaving other channels free', async () => {
+  it('paces posts to one channel after its burst, leaving other channels free', async () => {
     ws = await workspace();
     const other = ws.fake.addChannel({ name: 'other' });
-    const adapter = await started({ minPostIntervalMs: 200 });
+    const adapter = await started({ minPostIntervalMs: 200, postBurst: 2 });
     await Promise.all([
       adapter.post(ws.channel, text('a1')),
       adapter.post(ws.channel, text('a2')),
       adapter.post(ws.channel, text('a3')),
+      adapter.post(ws.channel, text('a4')),
       adapter.post(channelTarget(ws.fake.teamId, other.id), text('b1')),
     ]);
     const at = (t: string) => ws.fake.callsTo('chat.postMessage').find((c) => c.params.text === t)?.at ?? 0;
-    expect(at('a2') - at('a1')).toBeGreaterThanOrEqual(190);
-    expect(at('a3') - at('a2')).toBeGreaterThanOrEqual(190);
+    expect(at('a2') - at('a1')).toBeLessThan(190);
+    expect(at('a3') - at('a1')).toBeGreaterThanOrEqual(190);
+    expect(at('a4') - at('a3')).toBeGreaterThanOrEqual(190);
     expect(at('b1') - at('a1')).toBeLessThan(190);
+  });
+
+  it('keeps to the workspace-wide limit across channels', async () => {
+    ws = await workspace();
+    const others = Array.from({ length: 4 }, (_, i) =>
+      channelTarget(ws.fake.teamId, ws.fake.addChannel({ name: `other-${i}` }).id),
+    );
+    // 300 a minute: bursts of 5, then one every 200 ms (plus the margin) whichever channel.
+    const adapter = await started({ workspacePostsPerMinute: 300 });
+    await Promise.all(
+      [ws.channel, ...others].flatMap((target, i) => [
+        adapter.post(target, text(`c${i}-1`)),
+        adapter.post(target, text(`c${i}-2`)),
+      ]),
+    );
+    const times = ws.fake
+      .callsTo('chat.postMessage')
+      .map((c) => c.at)
+      .sort((a, b) => a - b);
+    expect(times).toHaveLength(10);
+    expect((times[9] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(5 * 190);
   });
 });
 
