@@ -11,7 +11,6 @@ import type {
 import type { Config } from '../config/schema.ts';
 import type { Engine } from '../engine.ts';
 import { isAppError, problemText } from '../errors.ts';
-import { Limiter } from '../limiter.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeliveryReport, ScheduledRun } from '../schedule/scheduler.ts';
@@ -29,7 +28,7 @@ import { parseCommand } from './commands/grammar.ts';
 import { type CommandServices, handleCommand } from './commands/handlers.ts';
 import { commandFromOptions } from './commands/options.ts';
 import { answerVisibility } from './commands/table.ts';
-import { type DeliveryOutcome, DigestDelivery } from './delivery.ts';
+import { type DeliveryOutcome, DigestDelivery, PlanningRound } from './delivery.ts';
 import { type FeedbackServices, recordFeedback } from './feedback.ts';
 import { ListingService } from './listing.ts';
 import { handleReaction, type ReactionServices } from './reactions.ts';
@@ -54,11 +53,6 @@ export interface BotOptions {
   now?: () => Date;
   /** This process's id for leases; random by default. */
   holder?: string;
-  /**
-   * Targets delivered at once in a scheduled run. Default 50: a delivery mostly waits on the platform's
-   * per-channel rate limit (Slack: about one message a second per channel), so channels go side by side.
-   */
-  deliveryConcurrency?: number;
   /** How long a target's delivery lease lasts unless renewed; see DigestDeliveryOptions. */
   leaseTtlMs?: number;
   /** Called once a digest is completely delivered; see DigestDeliveryOptions. */
@@ -271,28 +265,28 @@ export class Bot {
     const listing = await this.listings.latest([...new Set(active.flatMap((s) => s.categories))]);
     if (!listing)
       return active.map((subscription) => ({ target: subscription.target, outcome: null, error: null }));
-    const limiter = new Limiter(this.#options.deliveryConcurrency ?? 50);
+    // Every due target at once: each plans its digest first, then all post side by side; the adapters
+    // bound their calls in flight and pace each channel, so targets need no bound of their own here.
+    const round = new PlanningRound(active.length);
     return Promise.all(
-      active.map((subscription) =>
-        limiter.run(async (): Promise<TargetOutcome> => {
-          try {
-            const outcome = await this.#delivery.deliver(subscription, listing);
-            return { target: subscription.target, outcome, error: null };
-          } catch (error) {
-            if (isUnreachable(subscription.target, error)) {
-              // Not retried: the user is told at their next command (unreachable.ts).
-              this.#logger.warn(
-                { err: error, target: subscription.target },
-                'the platform refused a digest DM',
-              );
-              await markUnreachable(this.subscriptions, subscription.target, error, this.#now());
-              return { target: subscription.target, outcome: null, error: null };
-            }
-            this.#logger.error({ err: error, target: subscription.target }, 'digest delivery failed');
-            return { target: subscription.target, outcome: null, error };
+      active.map(async (subscription): Promise<TargetOutcome> => {
+        try {
+          const outcome = await this.#delivery.deliver(subscription, listing, round.turn());
+          return { target: subscription.target, outcome, error: null };
+        } catch (error) {
+          if (isUnreachable(subscription.target, error)) {
+            // Not retried: the user is told at their next command (unreachable.ts).
+            this.#logger.warn(
+              { err: error, target: subscription.target },
+              'the platform refused a digest DM',
+            );
+            await markUnreachable(this.subscriptions, subscription.target, error, this.#now());
+            return { target: subscription.target, outcome: null, error: null };
           }
-        }),
-      ),
+          this.#logger.error({ err: error, target: subscription.target }, 'digest delivery failed');
+          return { target: subscription.target, outcome: null, error };
+        }
+      }),
     );
   }
 

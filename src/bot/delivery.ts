@@ -90,27 +90,42 @@ export class DigestDelivery {
    * outcome, marked `joined`, rather than posting beside it. A request for another announcement, or after
    * the running one failed, starts its own once that one is over. Across processes the lease alone decides.
    */
-  async deliver(subscription: Subscription, listing: CurrentListing): Promise<DeliveryOutcome> {
+  async deliver(
+    subscription: Subscription,
+    listing: CurrentListing,
+    turn: PlanningTurn = ALONE,
+  ): Promise<DeliveryOutcome> {
     const { target } = subscription;
-    for (;;) {
-      const current = this.#running.get(target);
-      if (!current) break;
-      const outcome = await current.run.catch(() => null);
-      // A settled run may still be listed for a moment (its own finally runs later): never wait on it twice.
-      if (this.#running.get(target) === current) this.#running.delete(target);
-      if (outcome && current.announced === listing.announced) return joined(outcome);
-    }
-    // Nothing awaits between the check above and this: two requests cannot both start.
-    const entry = { announced: listing.announced, run: this.#deliverAlone(subscription, listing) };
-    this.#running.set(target, entry);
     try {
-      return await entry.run;
+      for (;;) {
+        const current = this.#running.get(target);
+        if (!current) break;
+        // A request that waits for a running delivery plans nothing: the round need not wait for it.
+        turn.planned();
+        const outcome = await current.run.catch(() => null);
+        // A settled run may still be listed for a moment (its own finally runs later): never wait on it twice.
+        if (this.#running.get(target) === current) this.#running.delete(target);
+        if (outcome && current.announced === listing.announced) return joined(outcome);
+      }
+      // Nothing awaits between the check above and this: two requests cannot both start.
+      const entry = { announced: listing.announced, run: this.#deliverAlone(subscription, listing, turn) };
+      this.#running.set(target, entry);
+      try {
+        return await entry.run;
+      } finally {
+        if (this.#running.get(target) === entry) this.#running.delete(target);
+      }
     } finally {
-      if (this.#running.get(target) === entry) this.#running.delete(target);
+      // Whatever way this request ended (nothing to deliver, busy, failed), the round stops waiting for it.
+      turn.planned();
     }
   }
 
-  async #deliverAlone(subscription: Subscription, listing: CurrentListing): Promise<DeliveryOutcome> {
+  async #deliverAlone(
+    subscription: Subscription,
+    listing: CurrentListing,
+    turn: PlanningTurn,
+  ): Promise<DeliveryOutcome> {
     const { deliveries, leases, holder, logger } = this.#options;
     const { target } = subscription;
     const { announced } = listing;
@@ -134,6 +149,10 @@ export class DigestDelivery {
         state = planned;
       }
       if (state.record.completedAt) return finished(state.record);
+      // The plan is written: from here a crash resumes from the log. Post once every target of the round
+      // has its plan, so no post waits on the model (the lease is renewed meanwhile).
+      turn.planned();
+      await turn.allPlanned;
       if (resumed) logger.info({ target, announced }, 'resuming an unfinished digest delivery');
       return await this.#post(state, resumed, keeper);
     } catch (error) {
@@ -204,6 +223,23 @@ export class DigestDelivery {
       root = ref;
     }
 
+    // Which message is which paper is written once, with the last paper's advance, rather than once per
+    // post: a store write per post fewer. Until then a reaction on a paper finds it by the link in its text
+    // (reactions.ts); a run that stops before, resumes and writes them all.
+    const record = (posted: Record<string, MessageRef>) =>
+      messages.recordMany(
+        digest.papers.flatMap(({ paper }) => {
+          const ref = posted[paper.id];
+          return ref
+            ? [{ ref, message: { paperId: paper.id, version: paper.version, kind: 'digest-paper' as const } }]
+            : [];
+        }),
+      );
+    const complete = (posted: Record<string, MessageRef>) =>
+      digest.papers.every(({ paper }) => posted[paper.id] !== undefined)
+        ? { completedAt: this.#now().toISOString() }
+        : {};
+
     for (const [index, ranked] of digest.papers.entries()) {
       if (current.record.posted[ranked.paper.id]) continue;
       const key = `${target}|${announced}|${ranked.paper.id}`;
@@ -211,22 +247,19 @@ export class DigestDelivery {
       const ref = await once(key, thread, () =>
         adapter.post(target, digestPaperMessage(ranked, index + 1), { thread, idempotencyKey: key }),
       );
-      await messages.record(ref, {
-        paperId: ranked.paper.id,
-        version: ranked.paper.version,
-        kind: 'digest-paper',
-      });
-      current = await this.#advance(current, {
-        ...current.record,
-        posted: { ...current.record.posted, [ranked.paper.id]: ref },
-      });
+      const posted = { ...current.record.posted, [ranked.paper.id]: ref };
+      const last = complete(posted);
+      if (last.completedAt) await record(posted);
+      // The last paper's advance also completes the delivery.
+      current = await this.#advance(current, { ...current.record, posted, ...last });
       metrics?.papersDelivered.inc({ platform });
     }
-
-    const completed = await this.#advance(current, {
-      ...current.record,
-      completedAt: this.#now().toISOString(),
-    });
+    if (!current.record.completedAt) {
+      // Every paper was posted before (a run that stopped after its last post's advance, under schema 1).
+      await record(current.record.posted);
+      current = await this.#advance(current, { ...current.record, ...complete(current.record.posted) });
+    }
+    const completed = current;
     metrics?.digestsDelivered.inc({ platform });
     await this.#options.onDelivered?.(completed.record).catch((error: unknown) => {
       this.#options.logger.warn({ err: error, target }, 'could not write the delivered digest to files');
@@ -243,6 +276,48 @@ export class DigestDelivery {
     const next = await this.#options.deliveries.advance(previous, record);
     if (!next) throw new DeliveryTakenOver('the delivery log was changed by another process');
     return next;
+  }
+}
+
+/** One delivery's part in a planning round: it says when its plan is written, and waits for the others'. */
+export interface PlanningTurn {
+  /** This delivery has its plan written (or has none to make); calling it again does nothing. */
+  planned(): void;
+  /** Settles once every delivery of the round has called `planned`. */
+  readonly allPlanned: Promise<void>;
+}
+
+const ALONE: PlanningTurn = { planned: () => {}, allPlanned: Promise.resolve() };
+
+/**
+ * A scheduled run's deliveries plan (rank, summarize, write the log) before any of them posts, so that
+ * posting to every channel goes side by side at the platform's pace instead of waiting on the model.
+ */
+export class PlanningRound {
+  #left: number;
+  #release: () => void = () => {};
+  readonly allPlanned: Promise<void>;
+
+  constructor(deliveries: number) {
+    this.#left = deliveries;
+    this.allPlanned = new Promise<void>((resolve) => {
+      this.#release = resolve;
+    });
+    if (deliveries <= 0) this.#release();
+  }
+
+  /** A turn for one delivery of the round; the round ends when every turn has called `planned`. */
+  turn(): PlanningTurn {
+    let done = false;
+    return {
+      planned: () => {
+        if (done) return;
+        done = true;
+        this.#left -= 1;
+        if (this.#left === 0) this.#release();
+      },
+      allPlanned: this.allPlanned,
+    };
   }
 }
 

@@ -42,6 +42,20 @@ export class MessageRepository {
     );
   }
 
+  /** `record` for several messages in one write (one transaction where the store has them). */
+  async recordMany(
+    messages: ReadonlyArray<{ ref: MessageRef; message: Omit<PostedMessage, 'schemaVersion'> }>,
+  ): Promise<void> {
+    if (messages.length === 0) return;
+    await this.#keyv.setMany(
+      messages.map(({ ref, message }) => ({
+        key: key(ref.target, ref.id),
+        value: { schemaVersion: POSTED_MESSAGE_SCHEMA, ...message },
+        ttl: KEEP_MS,
+      })),
+    );
+  }
+
   async find(ref: MessageRef): Promise<PostedMessage | undefined> {
     return readRecord<PostedMessage>(
       await this.#keyv.get(key(ref.target, ref.id)),
