@@ -81,6 +81,12 @@ const EVERY_SUBCOMMAND: Case[] = [
     visibility: 'channel',
     says: 'is now listed on the public archive page',
   },
+  {
+    input: { subcommand: 'top', options: { period: 'month' } },
+    visibility: 'private',
+    says: 'No paper here was liked in the last 30 days.',
+  },
+  { input: { group: 'me', subcommand: 'top' }, visibility: 'private', says: 'You have liked no paper' },
   { input: { subcommand: 'help' }, visibility: 'private', says: '/arxiv me subscribe' },
   {
     input: { subcommand: 'help', options: { command: 'schedule' } },

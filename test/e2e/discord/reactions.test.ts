@@ -198,18 +198,21 @@ describeWithSharedFixtures('Discord end to end: recorded MESSAGE_REACTION_ADD pa
     expect(seen).toEqual([
       {
         platform: 'discord',
+        action: 'added',
         emoji: 'AkaShrug',
         user: userOf(world.ada),
         message: { target: userOf(world.ada), id: dmRef.id },
       },
       {
         platform: 'discord',
+        action: 'added',
         emoji: '👍',
         user: userOf(world.ada),
         message: { target: userOf(world.ada), id: dmRef.id },
       },
       {
         platform: 'discord',
+        action: 'added',
         emoji: '👍',
         user: userOf(world.bob),
         message: { target: world.channel, id: root.id },
@@ -235,6 +238,7 @@ describeWithSharedFixtures('Discord end to end: recorded MESSAGE_REACTION_ADD pa
     expect(seen.slice(3)).toEqual([
       {
         platform: 'discord',
+        action: 'added',
         emoji: '📝',
         user: userOf(world.ada),
         message: { target: world.channel, id: paper.id, threadId: root.id },

@@ -185,6 +185,7 @@ describe('Slack adapter over Socket Mode: reactions', () => {
     await ws.fake.waitFor(() => inbox.reactions.length === 1, 3000, 'the reaction');
     expect(inbox.reactions[0]).toEqual({
       platform: 'slack',
+      action: 'added',
       emoji: 'memo',
       user: ws.user,
       message: { target: ws.channel, id: reply, threadId: root },
@@ -201,6 +202,22 @@ describe('Slack adapter over Socket Mode: reactions', () => {
     });
     await ws.fake.acknowledged(fileReaction);
     expect(inbox.reactions).toHaveLength(1);
+  });
+
+  it('hands over a removed reaction (reaction_removed) as removed', async () => {
+    ws = await workspace();
+    const { inbox } = await started();
+    const ts = ws.fake.postAsUser(ws.ada.id, ws.papers.id, 'a paper: https://arxiv.org/abs/2401.00001');
+    await ws.fake.react({ user: ws.ada.id, channel: ws.papers.id, ts, reaction: '+1' });
+    const removed = await ws.fake.unreact({ user: ws.ada.id, channel: ws.papers.id, ts, reaction: '+1' });
+    expect(removed?.payload).toMatchObject({ event: { type: 'reaction_removed', reaction: '+1' } });
+    await ws.fake.waitFor(() => inbox.reactions.length === 2, 3000, 'the removal');
+    expect(inbox.reactions.map((event) => [event.action, event.emoji, event.message.id])).toEqual([
+      ['added', '+1', ts],
+      ['removed', '+1', ts],
+    ]);
+    // Slack sends no reaction_removed for a reaction that is not there.
+    expect(await ws.fake.unreact({ user: ws.ada.id, channel: ws.papers.id, ts, reaction: '+1' })).toBeNull();
   });
 });
 
@@ -220,6 +237,7 @@ describeWithSharedFixtures('Slack adapter over Socket Mode: the recorded reactio
     await ws.fake.waitFor(() => inbox.reactions.length === 1, 3000, 'the reaction');
     expect(inbox.reactions[0]).toEqual({
       platform: 'slack',
+      action: 'added',
       emoji: 'grinning',
       user: 'slack:T0JFD6M53:@U27FFLNF4',
       message: { target: 'slack:T0JFD6M53:@U27FFLNF4', id: '1477958101.000004' },

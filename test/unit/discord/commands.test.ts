@@ -101,8 +101,8 @@ describe('the /arxiv definition', () => {
       subcommands(scope)
         .filter((sub) => sub.options?.some((o) => o.name === SHARE_OPTION))
         .map((sub) => sub.name);
-    expect(shared('channel')).toEqual(['search', 'list', 'help']);
-    expect(shared('user')).toEqual(['list']);
+    expect(shared('channel')).toEqual(['search', 'list', 'top', 'help']);
+    expect(shared('user')).toEqual(['list', 'top']);
     for (const sub of [...subcommands('channel'), ...subcommands('user')]) {
       const share = sub.options?.find((o) => o.name === SHARE_OPTION);
       if (share) {
