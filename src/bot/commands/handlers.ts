@@ -144,10 +144,12 @@ async function run(
     case 'follow':
       return change(services, event, command.scope, (subscription) => {
         const authors = addAuthors(subscription.authors ?? [], command.authors);
-        const waiting = subscription.query
-          ? ''
-          : `. Digests start once it follows terms too: ${scopePrefix(command.scope)} subscribe <terms>`;
-        return { update: { authors }, message: `now follows the papers of ${authors.join('; ')}${waiting}` };
+        const follows = `now follows the papers of ${authors.join('; ')}`;
+        const waiting = `Digests start once it follows terms too: ${scopePrefix(command.scope)} subscribe <terms>`;
+        return {
+          update: { authors },
+          message: subscription.query ? follows : `${sentence(follows)} ${waiting}`,
+        };
       });
 
     case 'unfollow':
@@ -267,6 +269,11 @@ async function requireManage(services: CommandServices, event: CommandEvent): Pr
 
 type Change = (subscription: Subscription) => { update: Partial<Subscription>; message: string };
 
+/** The text ended with a full stop, unless it ends with one already (a name such as `Chomsky, N.`). */
+function sentence(text: string): string {
+  return text.endsWith('.') ? text : `${text}.`;
+}
+
 function scopePrefix(scope: Scope): string {
   return scope === 'channel' ? '/arxiv' : '/arxiv me';
 }
@@ -288,7 +295,7 @@ async function change(
   const before = await current(services, event, scope);
   const { update, message } = apply(before);
   await services.subscriptions.put({ ...before, ...update, updatedAt: services.now().toISOString() });
-  return plainMessage(`${whoseDigest(scope)} ${message}.`);
+  return plainMessage(sentence(`${whoseDigest(scope)} ${message}`));
 }
 
 async function listOne(

@@ -379,6 +379,10 @@ describe('follow and unfollow', () => {
     await answer('me list');
     expect(JSON.stringify(world.chat.inner.answers.slice(-1))).toContain('Yann LeCun');
     expect((await answer('me unfollow yann lecun')).text).toBe('Your digest follows no authors now.');
+    // A name ending with a dot ends the sentence.
+    expect((await answer('me follow Chomsky, N.')).text).toBe(
+      'Your digest now follows the papers of Chomsky, N. Digests start once it follows terms too: /arxiv me subscribe <terms>.',
+    );
   });
 });
 
