@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { periodStart, rankTop, voteKindOf } from '../../../src/bot/feedback.ts';
+import { validateConfig } from '../../../src/config/load.ts';
 import type { Vote } from '../../../src/store/repositories/votes.ts';
 
 const DEFAULTS = { likeEmoji: '+1', dislikeEmoji: '-1' };
@@ -12,6 +13,15 @@ describe('voteKindOf', () => {
       expect(voteKindOf(dislike, DEFAULTS), dislike).toBe('dislike');
     for (const other of ['memo', '📝', 'heart', '+10', '1']) expect(voteKindOf(other, DEFAULTS)).toBeNull();
     expect(voteKindOf('👍', { likeEmoji: 'thumbsup', dislikeEmoji: 'thumbsdown' })).toBe('like');
+  });
+
+  it('defaults to 👍 and 👎 in the config, which may name others', () => {
+    expect(validateConfig({}).config?.feedback).toEqual({ like_emoji: '+1', dislike_emoji: '-1' });
+    const custom = validateConfig({ feedback: { like_emoji: 'star' } });
+    expect(custom.config?.feedback).toEqual({ like_emoji: 'star', dislike_emoji: '-1' });
+    expect(validateConfig({ feedback: { like_emoji: '  ' } }).issues.join('\n')).toContain(
+      'feedback.like_emoji',
+    );
   });
 
   it('takes the configured emoji instead, a custom one too', () => {
