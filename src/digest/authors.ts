@@ -203,33 +203,48 @@ export function followName(name: string): AuthorName {
 }
 
 /**
- * The followed names of one target, matched against papers' author lists. Names without a surname and a
- * given name (stored before a rule changed, say) never match.
+ * The authors of one listing by surname, read once and shared by every digest made from it, so a target's
+ * followed names cost a look-up each rather than a reading of every author of the day.
  */
-export class AuthorMatcher {
-  readonly #bySurname = new Map<string, AuthorName[]>();
+export class AuthorIndex {
+  readonly #bySurname = new Map<
+    string,
+    { paper: number; position: number; author: string; name: AuthorName }[]
+  >();
 
-  constructor(followed: readonly string[]) {
-    for (const name of followed) {
-      const parsed = parseAuthorName(name);
-      if (!parsed) continue;
-      const same = this.#bySurname.get(parsed.surname) ?? [];
-      same.push(parsed);
-      this.#bySurname.set(parsed.surname, same);
-    }
-  }
-
-  get empty(): boolean {
-    return this.#bySurname.size === 0;
-  }
-
-  /** The authors of the list who are followed, as the list writes them, in its order. */
-  followedIn(authors: readonly string[]): string[] {
-    if (this.empty) return [];
-    return authors.filter((author) => {
-      const parsed = parseAuthorName(author);
-      if (!parsed) return false;
-      return this.#bySurname.get(parsed.surname)?.some((followed) => sameAuthor(followed, parsed)) ?? false;
+  constructor(papers: readonly { readonly authors: readonly string[] }[]) {
+    papers.forEach((paper, index) => {
+      paper.authors.forEach((author, position) => {
+        const name = parseAuthorName(author);
+        if (!name) return;
+        const same = this.#bySurname.get(name.surname) ?? [];
+        same.push({ paper: index, position, author, name });
+        this.#bySurname.set(name.surname, same);
+      });
     });
+  }
+
+  /**
+   * The papers (by their index in the listing) with a followed author, each with those authors as the paper
+   * writes them, in its order. A followed name without a given name and a surname matches nothing.
+   */
+  find(followed: readonly string[]): Map<number, string[]> {
+    const found = new Map<number, { position: number; author: string }[]>();
+    for (const wanted of followed) {
+      const name = parseAuthorName(wanted);
+      if (!name) continue;
+      for (const entry of this.#bySurname.get(name.surname) ?? []) {
+        if (!sameAuthor(name, entry.name)) continue;
+        const authors = found.get(entry.paper) ?? [];
+        if (!authors.some((known) => known.position === entry.position)) authors.push(entry);
+        found.set(entry.paper, authors);
+      }
+    }
+    return new Map(
+      [...found].map(([paper, authors]) => [
+        paper,
+        authors.sort((a, b) => a.position - b.position).map((entry) => entry.author),
+      ]),
+    );
   }
 }

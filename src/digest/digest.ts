@@ -1,7 +1,7 @@
 import type { Paper } from '../arxiv/paper.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { PaperSummary } from '../summarize/types.ts';
-import { AuthorMatcher } from './authors.ts';
+import { AuthorIndex } from './authors.ts';
 import { compareIdsNewestFirst } from './id-order.ts';
 import type { ListingIndex, RankedPaper } from './listing-index.ts';
 import type { KeywordQuery } from './query.ts';
@@ -71,7 +71,7 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     query,
     categories,
     listing.rank(query, { maxPapers: options.maxPapers, minScore: options.minScore, categories }),
-    new AuthorMatcher(options.authors ?? []),
+    options.authors ?? [],
   );
   const digest: Digest = {
     title: options.title ?? 'arXiv digest',
@@ -99,22 +99,29 @@ function inCategories(paper: Paper, wanted: readonly string[]): boolean {
   );
 }
 
+/** Each listing's authors, read the first time a digest of it follows someone (listings are shared for a day). */
+const authorIndexes = new WeakMap<ListingIndex, AuthorIndex>();
+
 /** The ranked papers with every followed author's paper marked, and those the ranking left out added. */
 function withFollowed(
   listing: ListingIndex,
   query: KeywordQuery,
   categories: readonly string[],
   ranked: readonly RankedPaper[],
-  authors: AuthorMatcher,
+  authors: readonly string[],
 ): DigestPaper[] {
-  if (authors.empty) return [...ranked];
-  const followed = new Map<string, { paper: Paper; authors: string[] }>();
-  for (const paper of listing.papers) {
-    if (!inCategories(paper, categories)) continue;
-    const names = authors.followedIn(paper.authors);
-    if (names.length > 0) followed.set(paper.id, { paper, authors: names });
+  if (authors.length === 0) return [...ranked];
+  let index = authorIndexes.get(listing);
+  if (!index) {
+    index = new AuthorIndex(listing.papers);
+    authorIndexes.set(listing, index);
   }
-  if (followed.size === 0) return [...ranked];
+  const followed: { paper: Paper; authors: string[] }[] = [];
+  for (const [at, names] of index.find(authors)) {
+    const paper = listing.papers[at];
+    if (paper && inCategories(paper, categories)) followed.push({ paper, authors: names });
+  }
+  if (followed.length === 0) return [...ranked];
   // The index says which papers hold a term (ranking the exclusions as terms), and what a paper scores.
   const excluded = new Set(
     query.exclude.length > 0
@@ -123,7 +130,7 @@ function withFollowed(
   );
   const scored = new Map(listing.rank(query, { categories }).map((hit) => [hit.paper.id, hit]));
   const first: DigestPaper[] = [];
-  for (const { paper, authors: names } of followed.values()) {
+  for (const { paper, authors: names } of followed) {
     if (excluded.has(paper.id)) continue;
     const hit = scored.get(paper.id) ?? { paper, score: 0, titleHits: 0, matchedTerms: [], summary: null };
     first.push({ ...hit, followed: names });
