@@ -68,7 +68,7 @@ export async function handleFeedback(
     ...id,
     version: posted.version,
     kind,
-    title: await titleOf(posted.paperId, posted.version, services),
+    ...(await paperText(posted.paperId, posted.version, services)),
     at: services.now(),
   });
   return change.changed ? 'recorded' : 'unchanged';
@@ -91,17 +91,21 @@ export async function recordFeedback(event: ReactionEvent, services: FeedbackSer
   services.logger.debug({ message: event.message, action: event.action, outcome }, 'vote handled');
 }
 
-/** The paper's title for `/arxiv top`; a vote is recorded without it when it cannot be had (arXiv down). */
-async function titleOf(
+/**
+ * The paper's title (for `/arxiv top`) and abstract (for the learned profile), from the recent papers or
+ * arXiv; a vote is recorded without them when they cannot be had (arXiv down).
+ */
+async function paperText(
   paperId: string,
   version: number | null,
   services: FeedbackServices,
-): Promise<string | null> {
+): Promise<{ title: string | null; abstract: string | null }> {
   try {
-    return (await services.listings.findPaper(paperId, version))?.title ?? null;
+    const paper = await services.listings.findPaper(paperId, version);
+    return { title: paper?.title ?? null, abstract: paper?.abstract ?? null };
   } catch (error) {
     services.logger.warn({ err: error, paper: paperId }, 'voted on a paper whose title could not be had');
-    return null;
+    return { title: null, abstract: null };
   }
 }
 

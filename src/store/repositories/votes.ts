@@ -25,6 +25,11 @@ interface StoredVote {
   user: UserId;
   /** The paper's title when it was voted on, for `/arxiv top` (null when it could not be looked up). */
   title: string | null;
+  /**
+   * Its abstract, so that the learned profile can embed the paper again long after the paper index let it
+   * go, without asking arXiv (absent or null when it could not be looked up).
+   */
+  abstract?: string | null;
   /** When the user put each reaction on (ISO time), or null while they do not have it on. */
   liked: string | null;
   disliked: string | null;
@@ -37,6 +42,7 @@ export interface Vote {
   version: number | null;
   user: UserId;
   title: string | null;
+  abstract: string | null;
   kind: VoteKind;
   /** When the reaction that makes the vote was put on. */
   at: Date;
@@ -46,6 +52,9 @@ export interface Vote {
 export interface ProfileVote {
   paperId: string;
   version?: number;
+  /** The paper's title and abstract as they were when it was voted on, where they could be had. */
+  title?: string;
+  abstract?: string;
   kind: VoteKind;
   at: Date;
 }
@@ -94,11 +103,18 @@ export class VoteRepository {
     user: UserId;
     kind: VoteKind;
     title: string | null;
+    abstract?: string | null;
     at: Date;
   }): Promise<VoteChange> {
     const field = input.kind === 'like' ? 'liked' : 'disliked';
     return this.#change(input, (stored) => {
-      if (stored?.[field]) return stored.title || !input.title ? null : { ...stored, title: input.title };
+      if (stored?.[field]) {
+        // Already on: only fill in what an earlier click could not look up.
+        const title = stored.title ?? input.title;
+        const abstract = stored.abstract ?? input.abstract ?? null;
+        if (title === stored.title && abstract === (stored.abstract ?? null)) return null;
+        return { ...stored, title, abstract };
+      }
       return {
         schemaVersion: VOTE_SCHEMA,
         target: input.target,
@@ -106,6 +122,7 @@ export class VoteRepository {
         version: input.version ?? stored?.version ?? null,
         user: input.user,
         title: input.title ?? stored?.title ?? null,
+        abstract: input.abstract ?? stored?.abstract ?? null,
         liked: stored?.liked ?? null,
         disliked: stored?.disliked ?? null,
         [field]: input.at.toISOString(),
@@ -146,8 +163,8 @@ export class VoteRepository {
   }
 
   /**
-   * A target's votes for its learned profile: each (paper, user) vote once, oldest first. The same paper
-   * liked by two people is there twice.
+   * A target's votes for its learned profile: each (paper, user) vote once, oldest first, with the paper's
+   * title and abstract where they were had. The same paper liked by two people is there twice.
    */
   async forProfile(target: TargetId): Promise<ProfileVote[]> {
     const votes = await this.inTarget(target);
@@ -156,6 +173,8 @@ export class VoteRepository {
       .map((vote) => ({
         paperId: vote.paperId,
         ...(vote.version === null ? {} : { version: vote.version }),
+        ...(vote.title === null ? {} : { title: vote.title }),
+        ...(vote.abstract === null ? {} : { abstract: vote.abstract }),
         kind: vote.kind,
         at: vote.at,
       }));
@@ -208,6 +227,7 @@ function voteOf(stored: StoredVote): Vote | undefined {
     version: stored.version,
     user: stored.user,
     title: stored.title,
+    abstract: stored.abstract ?? null,
     kind,
     at: new Date((kind === 'like' ? liked : disliked) ?? 0),
   };

@@ -83,6 +83,7 @@ describe('votes by reaction', () => {
         version: 1,
         user: ADA,
         title: 'Distributed Training Without Parameter Servers',
+        abstract: 'A decentralized scheme for data-parallel training.',
         kind: 'like',
         at: now,
       },

@@ -17,7 +17,16 @@ const T0 = new Date('2026-02-10T09:00:00.000Z');
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 function vote(user: string, kind: 'like' | 'dislike', at: Date, paperId = '2602.01002', target = CHANNEL) {
-  return { target, paperId, version: 1, user, kind, title: `Paper ${paperId}`, at } as const;
+  return {
+    target,
+    paperId,
+    version: 1,
+    user,
+    kind,
+    title: `Paper ${paperId}`,
+    abstract: `On ${paperId}.`,
+    at,
+  } as const;
 }
 
 function votesOn(open: () => Promise<[Store, Store]>) {
@@ -33,7 +42,12 @@ function votesOn(open: () => Promise<[Store, Store]>) {
       [ADA, 'like', T0.toISOString()],
       [BOB, 'like', later(2).toISOString()],
     ]);
-    expect(here[0]).toMatchObject({ paperId: '2602.01002', version: 1, title: 'Paper 2602.01002' });
+    expect(here[0]).toMatchObject({
+      paperId: '2602.01002',
+      version: 1,
+      title: 'Paper 2602.01002',
+      abstract: 'On 2602.01002.',
+    });
     expect(await votes.byUser(ADA)).toHaveLength(2);
   });
 
@@ -72,18 +86,38 @@ function votesOn(open: () => Promise<[Store, Store]>) {
     const votes = new VoteRepository(store, silentLogger);
     await votes.add(vote(ADA, 'like', T0, '2602.00001'));
     await votes.add(vote(BOB, 'dislike', later(10), '2602.00002'));
-    await votes.add({ ...vote(BOB, 'like', later(5), 'hep-th/9504118'), version: null });
+    await votes.add({
+      ...vote(BOB, 'like', later(5), 'hep-th/9504118'),
+      version: null,
+      title: null,
+      abstract: null,
+    });
     await votes.add(vote(ADA, 'like', later(20), '2602.00003', ADA));
     expect((await votes.inTarget(CHANNEL, later(5))).map((found) => found.paperId).sort()).toEqual([
       '2602.00002',
       'hep-th/9504118',
     ]);
     expect((await votes.byUser(ADA)).map((found) => found.target).sort()).toEqual([CHANNEL, ADA].sort());
+    const paper = (id: string) => ({ title: `Paper ${id}`, abstract: `On ${id}.` });
     expect(await votes.forProfile(CHANNEL)).toEqual([
-      { paperId: '2602.00001', version: 1, kind: 'like', at: T0 },
+      { paperId: '2602.00001', version: 1, ...paper('2602.00001'), kind: 'like', at: T0 },
       { paperId: 'hep-th/9504118', kind: 'like', at: later(5) },
-      { paperId: '2602.00002', version: 1, kind: 'dislike', at: later(10) },
+      { paperId: '2602.00002', version: 1, ...paper('2602.00002'), kind: 'dislike', at: later(10) },
     ]);
+  });
+
+  it('fills in a title and abstract that a first click could not look up, and changes nothing else', async () => {
+    const [store] = await open();
+    const votes = new VoteRepository(store, silentLogger);
+    await votes.add({ ...vote(ADA, 'like', T0), title: null, abstract: null });
+    expect(await votes.add(vote(ADA, 'like', later(1)))).toMatchObject({
+      changed: true,
+      vote: { title: 'Paper 2602.01002', abstract: 'On 2602.01002.', at: T0 },
+    });
+    expect(await votes.add({ ...vote(ADA, 'like', later(2)), title: 'Another' })).toMatchObject({
+      changed: false,
+      vote: { title: 'Paper 2602.01002' },
+    });
   });
 
   it('loses no click when many land on one vote at once, from two replicas', async () => {

@@ -45,6 +45,7 @@ function vote(
     version: 1,
     user: `test:@u${minute}`,
     title,
+    abstract: null,
     kind,
     at: new Date(Date.UTC(2026, 1, 10, 9, minute)),
   };
