@@ -67,15 +67,16 @@ export const WORD_RULES = `${WORD_RULES_VERSION}/unicode-${process.versions.unic
 export interface StoredDayIndex {
   schemaVersion: number;
   rules: string;
-  /** The papers' ids, by row. */
-  ids: string[];
+  /** The papers' ids, by row, separated by spaces (one JSON string: Keyv revives every string it parses). */
+  ids: string;
   /** The day's distinct categories. */
   categories: string[];
   /** Per row: how many categories, then their indexes in `categories`. */
   paperCategories: string;
   titleLengths: string;
   stride: number;
-  words: string[];
+  /** The day's words, separated by spaces. */
+  words: string;
   /** Per word: how many bytes of `positions` are its. */
   lengths: string;
   /** Per word: its occurrences as varint gaps (term-hits.ts, WordPositions). */
@@ -117,12 +118,12 @@ function storedChecksum(stored: Omit<StoredDayIndex, 'checksum'>): number {
   let crc = 0;
   for (const piece of [
     stored.rules,
-    stored.ids.join(' '),
+    stored.ids,
     stored.categories.join(' '),
     stored.paperCategories,
     stored.titleLengths,
     String(stored.stride),
-    stored.words.join(' '),
+    stored.words,
     stored.lengths,
     stored.positions,
   ]) {
@@ -218,9 +219,9 @@ export class DayIndex {
     if (stored.rules !== WORD_RULES)
       return `stored index made with word rules ${String(stored.rules)}, not ${WORD_RULES}`;
     if (
-      !isStringArray(stored.ids) ||
+      typeof stored.ids !== 'string' ||
       !isStringArray(stored.categories) ||
-      !isStringArray(stored.words) ||
+      typeof stored.words !== 'string' ||
       typeof stored.paperCategories !== 'string' ||
       typeof stored.titleLengths !== 'string' ||
       typeof stored.lengths !== 'string' ||
@@ -231,18 +232,20 @@ export class DayIndex {
       return 'stored index incomplete';
     const complete = stored as StoredDayIndex;
     if (storedChecksum(complete) !== complete.checksum) return 'stored index damaged (checksum)';
+    const rows = complete.ids === '' ? [] : complete.ids.split(' ');
     const wanted = new Set(ids);
-    if (complete.ids.length !== wanted.size || !complete.ids.every((id) => wanted.has(id)))
+    if (rows.length !== wanted.size || !rows.every((id) => wanted.has(id)))
       return "stored index covers other papers than the announcement's";
     try {
-      return DayIndex.#decode(complete, vocabulary);
+      return DayIndex.#decode(complete, rows, vocabulary);
     } catch (error) {
       return `stored index unreadable: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 
-  static #decode(stored: StoredDayIndex, vocabulary: Vocabulary): DayIndex {
-    const n = stored.ids.length;
+  static #decode(stored: StoredDayIndex, rows: readonly string[], vocabulary: Vocabulary): DayIndex {
+    const n = rows.length;
+    const words = stored.words === '' ? [] : stored.words.split(' ');
     const packedTitles = fromBase64(stored.titleLengths);
     const titleLengths = Int32Array.from(readVarints(packedTitles, 0, packedTitles.length, false));
     if (titleLengths.length !== n) throw new RangeError('title lengths do not match the papers');
@@ -265,13 +268,12 @@ export class DayIndex {
     const lengths = fromBase64(stored.lengths);
     const byteCounts = readVarints(lengths, 0, lengths.length, false);
     const data = fromBase64(stored.positions);
-    if (byteCounts.length !== stored.words.length)
-      throw new RangeError('word lengths do not match the words');
+    if (byteCounts.length !== words.length) throw new RangeError('word lengths do not match the words');
     if (byteCounts.reduce((sum, count) => sum + count, 0) !== data.length)
       throw new RangeError('word lengths do not match the positions');
 
     // Number the words in this vocabulary; the day's lists are kept in ascending id order.
-    const ids = Int32Array.from(stored.words, (word) => vocabulary.add(word));
+    const ids = Int32Array.from(words, (word) => vocabulary.add(word));
     const order = Int32Array.from(ids.keys()).sort((a, b) => (ids[a] as number) - (ids[b] as number));
     const starting = new Float64Array(byteCounts.length);
     for (let k = 1; k < byteCounts.length; k++)
@@ -285,13 +287,13 @@ export class DayIndex {
       if (position > 0 && sortedIds[position] === sortedIds[position - 1])
         throw new RangeError('a word twice');
       offsets[position] = written;
-      const start = starting[k] as number;
-      sorted.set(data.subarray(start, start + (byteCounts[k] as number)), written);
-      written += byteCounts[k] as number;
+      // A byte loop: a subarray per word would be tens of thousands of short-lived objects a day.
+      const end = (starting[k] as number) + (byteCounts[k] as number);
+      for (let at = starting[k] as number; at < end; at++) sorted[written++] = data[at] as number;
     });
     offsets[ids.length] = written;
     return new DayIndex({
-      ids: stored.ids,
+      ids: rows,
       categories: { names: stored.categories.map(ownCopy), starts, list: Uint16Array.from(list) },
       words: {
         vocabulary,
@@ -316,12 +318,12 @@ export class DayIndex {
     const stored: Omit<StoredDayIndex, 'checksum'> = {
       schemaVersion: DAY_INDEX_SCHEMA,
       rules: WORD_RULES,
-      ids: [...this.ids],
+      ids: this.ids.join(' '),
       categories: [...names],
       paperCategories: toBase64(categories.finish()),
       titleLengths: toBase64(packNumbers(titleLengths)),
       stride,
-      words: Array.from(ids, (id) => vocabulary.word(id)),
+      words: Array.from(ids, (id) => vocabulary.word(id)).join(' '),
       lengths: toBase64(
         packNumbers(Array.from(ids, (_, k) => (offsets[k + 1] as number) - (offsets[k] as number))),
       ),
