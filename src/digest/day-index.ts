@@ -85,6 +85,9 @@ export interface StoredDayIndex {
   checksum: number;
 }
 
+/** Slots kept beside ids in one number while sorting: more words than this in one day are refused. */
+const SLOT_RANGE = 2 ** 21;
+
 /** Matched terms are tracked as bits for the first 31 terms (an Int32 without its sign bit), looked up after. */
 const MASK_BITS = 31;
 
@@ -114,8 +117,9 @@ function categoryTable(lists: readonly (readonly string[])[]): Categories {
   return { names: [...byName.keys()].map(ownCopy), starts, list: Uint16Array.from(list) };
 }
 
-function storedChecksum(stored: Omit<StoredDayIndex, 'checksum'>): number {
-  let crc = 0;
+/** The checksum of a stored index; the occurrences are taken as bytes (a string's would be copied first). */
+function storedChecksum(stored: Omit<StoredDayIndex, 'checksum'>, positions: Uint8Array): number {
+  let crc = crc32(positions);
   for (const piece of [
     stored.rules,
     stored.ids,
@@ -125,7 +129,6 @@ function storedChecksum(stored: Omit<StoredDayIndex, 'checksum'>): number {
     String(stored.stride),
     stored.words,
     stored.lengths,
-    stored.positions,
   ]) {
     crc = crc32(piece, crc);
     crc = crc32('\n', crc);
@@ -231,21 +234,26 @@ export class DayIndex {
     )
       return 'stored index incomplete';
     const complete = stored as StoredDayIndex;
-    if (storedChecksum(complete) !== complete.checksum) return 'stored index damaged (checksum)';
+    const positions = fromBase64(complete.positions);
+    if (storedChecksum(complete, positions) !== complete.checksum) return 'stored index damaged (checksum)';
     const rows = complete.ids === '' ? [] : complete.ids.split(' ');
     const wanted = new Set(ids);
     if (rows.length !== wanted.size || !rows.every((id) => wanted.has(id)))
       return "stored index covers other papers than the announcement's";
     try {
-      return DayIndex.#decode(complete, rows, vocabulary);
+      return DayIndex.#decode(complete, rows, positions, vocabulary);
     } catch (error) {
       return `stored index unreadable: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 
-  static #decode(stored: StoredDayIndex, rows: readonly string[], vocabulary: Vocabulary): DayIndex {
+  static #decode(
+    stored: StoredDayIndex,
+    rows: readonly string[],
+    data: Uint8Array,
+    vocabulary: Vocabulary,
+  ): DayIndex {
     const n = rows.length;
-    const words = stored.words === '' ? [] : stored.words.split(' ');
     const packedTitles = fromBase64(stored.titleLengths);
     const titleLengths = Int32Array.from(readVarints(packedTitles, 0, packedTitles.length, false));
     if (titleLengths.length !== n) throw new RangeError('title lengths do not match the papers');
@@ -267,37 +275,39 @@ export class DayIndex {
     starts[n] = list.length;
     const lengths = fromBase64(stored.lengths);
     const byteCounts = readVarints(lengths, 0, lengths.length, false);
-    const data = fromBase64(stored.positions);
-    if (byteCounts.length !== words.length) throw new RangeError('word lengths do not match the words');
-    if (byteCounts.reduce((sum, count) => sum + count, 0) !== data.length)
-      throw new RangeError('word lengths do not match the positions');
+    const count = byteCounts.length;
+    if (count >= SLOT_RANGE) throw new RangeError('too many words');
+    const offsets = new Uint32Array(count + 1);
+    for (let j = 0; j < count; j++) offsets[j + 1] = (offsets[j] as number) + (byteCounts[j] as number);
+    if (offsets[count] !== data.length) throw new RangeError('word lengths do not match the positions');
 
-    // Number the words in this vocabulary; the day's lists are kept in ascending id order.
-    const ids = Int32Array.from(words, (word) => vocabulary.add(word));
-    const order = Int32Array.from(ids.keys()).sort((a, b) => (ids[a] as number) - (ids[b] as number));
-    const starting = new Float64Array(byteCounts.length);
-    for (let k = 1; k < byteCounts.length; k++)
-      starting[k] = (starting[k - 1] as number) + (byteCounts[k - 1] as number);
-    const sortedIds = new Int32Array(ids.length);
-    const offsets = new Uint32Array(ids.length + 1);
-    const sorted = new Uint8Array(data.length);
-    let written = 0;
-    order.forEach((k, position) => {
-      sortedIds[position] = ids[k] as number;
-      if (position > 0 && sortedIds[position] === sortedIds[position - 1])
-        throw new RangeError('a word twice');
-      offsets[position] = written;
-      // A byte loop: a subarray per word would be tens of thousands of short-lived objects a day.
-      const end = (starting[k] as number) + (byteCounts[k] as number);
-      for (let at = starting[k] as number; at < end; at++) sorted[written++] = data[at] as number;
-    });
-    offsets[ids.length] = written;
+    // Number the words in this vocabulary, one at a time (an array of them all would live through garbage
+    // collections and make the young generation grow); then order them by id, each with its slot in the
+    // low 21 bits, as plain numbers (a native sort, no comparator).
+    const keys = new Float64Array(count);
+    let from = 0;
+    for (let j = 0; j < count; j++) {
+      const end = j === count - 1 ? stored.words.length : stored.words.indexOf(' ', from);
+      if (end === -1 || end === from) throw new RangeError('word lengths do not match the words');
+      keys[j] = vocabulary.add(stored.words.slice(from, end)) * SLOT_RANGE + j;
+      from = end + 1;
+    }
+    if (from !== stored.words.length + 1 && count > 0)
+      throw new RangeError('word lengths do not match the words');
+    keys.sort();
+    const ids = new Int32Array(count);
+    const slots = new Int32Array(count);
+    for (let k = 0; k < count; k++) {
+      ids[k] = Math.floor((keys[k] as number) / SLOT_RANGE);
+      slots[k] = (keys[k] as number) % SLOT_RANGE;
+      if (k > 0 && ids[k] === ids[k - 1]) throw new RangeError('a word twice');
+    }
     return new DayIndex({
       ids: rows,
       categories: { names: stored.categories.map(ownCopy), starts, list: Uint16Array.from(list) },
       words: {
         vocabulary,
-        analysis: { stride: stored.stride, titleLengths, ids: sortedIds, offsets, data: sorted },
+        analysis: { stride: stored.stride, titleLengths, ids, slots, offsets, data },
       },
       texts: null,
     });
@@ -307,8 +317,10 @@ export class DayIndex {
   toStored(): StoredDayIndex | null {
     if (!this.#words || !this.#vocabulary) return null;
     const vocabulary = this.#vocabulary;
-    const { stride, titleLengths, ids, offsets, data } = this.#words.analysis;
+    const { stride, titleLengths, ids, slots, offsets, data } = this.#words.analysis;
     const { names, starts, list } = this.#categories;
+    const order = new Int32Array(ids.length);
+    for (let k = 0; k < ids.length; k++) order[slots ? (slots[k] as number) : k] = k;
     const categories = new VarintWriter();
     for (let row = 0; row < this.ids.length; row++) {
       const end = starts[row + 1] as number;
@@ -323,13 +335,14 @@ export class DayIndex {
       paperCategories: toBase64(categories.finish()),
       titleLengths: toBase64(packNumbers(titleLengths)),
       stride,
-      words: Array.from(ids, (id) => vocabulary.word(id)).join(' '),
+      // In the order of the bytes: entry j of offsets is word slots[k] = j.
+      words: Array.from(ids, (_, j) => vocabulary.word(ids[order[j] as number] as number)).join(' '),
       lengths: toBase64(
-        packNumbers(Array.from(ids, (_, k) => (offsets[k + 1] as number) - (offsets[k] as number))),
+        packNumbers(Array.from(ids, (_, j) => (offsets[j + 1] as number) - (offsets[j] as number))),
       ),
       positions: toBase64(data),
     };
-    return { ...stored, checksum: storedChecksum(stored) };
+    return { ...stored, checksum: storedChecksum(stored, data) };
   }
 
   get size(): number {

@@ -77,6 +77,6 @@ export function toBase64(bytes: Uint8Array): string {
 
 export function fromBase64(text: string): Uint8Array {
   const buffer = Buffer.from(text, 'base64');
-  // A copy of its own: Buffer.from may hand out a slice of a shared pool, which would stay alive with it.
-  return new Uint8Array(buffer);
+  // A small Buffer may be a slice of a shared pool, which would stay alive with it: such get a copy.
+  return buffer.byteLength === buffer.buffer.byteLength ? buffer : new Uint8Array(buffer);
 }

@@ -56,7 +56,12 @@ export interface WordPositions {
   titleLengths: Int32Array;
   /** The vocabulary ids of the listing's words, ascending. */
   ids: Int32Array;
-  /** Word `k`'s bytes are `data[offsets[k]..offsets[k + 1])`. */
+  /**
+   * Where word `k` (of `ids`) is in `data`: entry `j = slots[k]` (`k` when null) of `offsets`, its bytes
+   * being `data[offsets[j]..offsets[j + 1])`. An index read back from the store keeps its bytes in the
+   * stored order rather than copy them into the order of this process's ids.
+   */
+  slots: Int32Array | null;
   offsets: Uint32Array;
   data: Uint8Array;
 }
@@ -129,7 +134,7 @@ export function analyseWords(papers: readonly PaperText[], vocabulary: Vocabular
     start = end;
   });
   offsets[ids.length] = writer.length;
-  return { stride, titleLengths, ids, offsets, data: writer.finish() };
+  return { stride, titleLengths, ids, slots: null, offsets, data: writer.finish() };
 }
 
 /** Merges ascending lists of distinct numbers (the positions of a word's spellings). */
@@ -240,8 +245,9 @@ export class WordMatcher implements TermMatcher {
 
   /** Where word `k` of the listing occurs. */
   #occurrences(k: number): Float64Array {
-    const { data, offsets } = this.#words;
-    return readVarints(data, offsets[k] as number, offsets[k + 1] as number, true);
+    const { data, offsets, slots } = this.#words;
+    const j = slots ? (slots[k] as number) : k;
+    return readVarints(data, offsets[j] as number, offsets[j + 1] as number, true);
   }
 
   /** The listing's index of a vocabulary id, or -1. */
