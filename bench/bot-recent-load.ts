@@ -30,6 +30,7 @@ const listings = new ListingService({
   logger: silentLogger,
 });
 gc();
+const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
 const papers = await listings.loadRecent();
 const loadMs = performance.now() - started;
@@ -50,6 +51,7 @@ for (const text of JSON.parse(queriesJson) as string[]) {
 console.log(
   JSON.stringify({
     papers,
+    rssBefore,
     loadMs,
     rss,
     heapUsed,

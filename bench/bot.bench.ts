@@ -263,6 +263,7 @@ if (!config) throw new Error('bench config invalid');
   if (child.status !== 0) throw new Error(`the loading process failed: ${child.stderr}`);
   const loaded = JSON.parse(child.stdout) as {
     papers: number;
+    rssBefore: number;
     loadMs: number;
     rss: number;
     heapUsed: number;
@@ -274,7 +275,7 @@ if (!config) throw new Error('bench config invalid');
     `30 days indexed: ${loaded.papers} papers, rss ${(loaded.rss / 1024 / 1024).toFixed(0)} MB, heap ${(loaded.heapUsed / 1024 / 1024).toFixed(0)} MB, loaded in ${(loaded.loadMs / 1000).toFixed(2)} s`,
   );
   console.log(
-    '  (a fresh process (bench/bot-recent-load.ts) reading the stored indexes from SQLite as the bot does at start; rss and heap after gc)',
+    `  (a fresh process, bench/bot-recent-load.ts, reading the stored indexes from SQLite as the bot does at start; rss and heap after gc; rss ${mb(loaded.rssBefore)} before loading)`,
   );
   console.log(
     `  a search over them:   median ${loaded.coldSearchMs.toFixed(1)} ms of ${queries.length} queries (first time), ${loaded.warmSearchMs.toFixed(1)} ms repeated; rss ${mb(loaded.rssAfterSearches)} after them`,

@@ -101,7 +101,7 @@ export class ListingService {
     const ranked: Array<{ id: string; score: number; titleHits: number }> = [];
     for (const { index, superseded } of this.#recent.values()) {
       for (const entry of index.rank(query, { maxPapers: max }, superseded)) {
-        ranked.push({ id: index.ids[entry.row] as string, score: entry.score, titleHits: entry.titleHits });
+        ranked.push({ id: index.id(entry.row), score: entry.score, titleHits: entry.titleHits });
       }
     }
     ranked.sort(
@@ -249,12 +249,13 @@ export class ListingService {
         continue;
       }
       day.superseded = null;
-      day.index.ids.forEach((id, row) => {
+      const ids = Array.from({ length: day.index.size }, (_, row) => day.index.id(row));
+      ids.forEach((id, row) => {
         if (!seen.has(id)) return;
         day.superseded ??= new Uint8Array(day.index.size);
         day.superseded[row] = 1;
       });
-      for (const id of day.index.ids) seen.add(id);
+      for (const id of ids) seen.add(id);
     }
     const used = new Uint8Array(this.#vocabulary.size);
     for (const { index } of this.#recent.values()) index.markWords(used);

@@ -69,6 +69,8 @@ export interface StoredDayIndex {
   rules: string;
   /** The papers' ids, by row, separated by spaces (one JSON string: Keyv revives every string it parses). */
   ids: string;
+  /** The rows in newest-first id order (the ranking's tie-break), so a restart need not sort the ids. */
+  newestFirst: string;
   /** The day's distinct categories. */
   categories: string[];
   /** Per row: how many categories, then their indexes in `categories`. */
@@ -123,6 +125,7 @@ function storedChecksum(stored: Omit<StoredDayIndex, 'checksum'>, positions: Uin
   for (const piece of [
     stored.rules,
     stored.ids,
+    stored.newestFirst,
     stored.categories.join(' '),
     stored.paperCategories,
     stored.titleLengths,
@@ -150,7 +153,10 @@ const isStringArray = (value: unknown): value is string[] =>
  */
 export class DayIndex {
   readonly mode: MatchMode;
-  readonly ids: readonly string[];
+  /** The papers' ids by row, separated by spaces: one string a day rather than a string a paper. */
+  readonly #ids: string;
+  /** Row `r`'s id is `#ids[idStarts[r]..idStarts[r + 1] - 1)`. */
+  readonly #idStarts: Uint32Array;
   readonly #matcher: TermMatcher;
   readonly #words: WordMatcher | null;
   #vocabulary: Vocabulary | null;
@@ -170,23 +176,32 @@ export class DayIndex {
   #generation = 0;
 
   constructor(parts: {
-    ids: readonly string[];
+    /** The ids joined by spaces. */
+    ids: string;
+    /** The rows in newest-first id order, when known (a stored index keeps it); sorted from the ids if not. */
+    newestFirst: Int32Array | null;
     categories: Categories;
     words: { vocabulary: Vocabulary; analysis: WordPositions } | null;
     texts: readonly PaperText[] | null;
   }) {
-    const n = parts.ids.length;
-    this.ids = parts.ids.map(ownCopy);
+    this.#ids = parts.ids;
+    const starts = [0];
+    for (let at = this.#ids.indexOf(' '); at !== -1; at = this.#ids.indexOf(' ', at + 1)) starts.push(at + 1);
+    if (this.#ids !== '') starts.push(this.#ids.length + 1);
+    this.#idStarts = Uint32Array.from(starts);
+    const n = this.size;
     this.#categories = parts.categories;
     this.#vocabulary = parts.words?.vocabulary ?? null;
     this.#words = parts.words ? new WordMatcher(parts.words.vocabulary, parts.words.analysis) : null;
     this.mode = this.#words ? 'word' : 'substring';
     this.#matcher = this.#words ?? new SubstringMatcher(parts.texts ?? []);
-    this.#newestFirst = Int32Array.from(
-      this.ids
-        .map((_, row) => row)
-        .sort((a, b) => compareIdsNewestFirst(this.ids[a] as string, this.ids[b] as string)),
-    );
+    this.#newestFirst =
+      parts.newestFirst ??
+      Int32Array.from(
+        Array.from({ length: n }, (_, row) => row).sort((a, b) =>
+          compareIdsNewestFirst(this.id(a), this.id(b)),
+        ),
+      );
     this.#ageRank = new Int32Array(n);
     this.#newestFirst.forEach((row, rank) => {
       this.#ageRank[row] = rank;
@@ -201,8 +216,12 @@ export class DayIndex {
 
   /** Analyses the papers: in word mode, numbering their words in `vocabulary`. */
   static fromPapers(papers: readonly IndexedPaper[], mode: MatchMode, vocabulary: Vocabulary): DayIndex {
+    const ids = papers.map((paper) => paper.id);
+    if (ids.some((id) => id === '' || id.includes(' ')))
+      throw new Error('a paper id is empty or holds a space');
     return new DayIndex({
-      ids: papers.map((paper) => paper.id),
+      ids: ids.join(' '),
+      newestFirst: null,
       categories: categoryTable(papers.map((paper) => paper.categories)),
       words: mode === 'word' ? { vocabulary, analysis: analyseWords(papers, vocabulary) } : null,
       texts: mode === 'word' ? null : papers,
@@ -223,6 +242,7 @@ export class DayIndex {
       return `stored index made with word rules ${String(stored.rules)}, not ${WORD_RULES}`;
     if (
       typeof stored.ids !== 'string' ||
+      typeof stored.newestFirst !== 'string' ||
       !isStringArray(stored.categories) ||
       typeof stored.words !== 'string' ||
       typeof stored.paperCategories !== 'string' ||
@@ -302,8 +322,17 @@ export class DayIndex {
       slots[k] = (keys[k] as number) % SLOT_RANGE;
       if (k > 0 && ids[k] === ids[k - 1]) throw new RangeError('a word twice');
     }
+    const packedOrder = fromBase64(stored.newestFirst);
+    const newestFirst = Int32Array.from(readVarints(packedOrder, 0, packedOrder.length, false));
+    const placed = new Uint8Array(n);
+    for (const row of newestFirst) {
+      if (row >= n || placed[row]) throw new RangeError('the newest-first order is not one of the papers');
+      placed[row] = 1;
+    }
+    if (newestFirst.length !== n) throw new RangeError('the newest-first order is not one of the papers');
     return new DayIndex({
-      ids: rows,
+      ids: stored.ids,
+      newestFirst,
       categories: { names: stored.categories.map(ownCopy), starts, list: Uint16Array.from(list) },
       words: {
         vocabulary,
@@ -322,7 +351,7 @@ export class DayIndex {
     const order = new Int32Array(ids.length);
     for (let k = 0; k < ids.length; k++) order[slots ? (slots[k] as number) : k] = k;
     const categories = new VarintWriter();
-    for (let row = 0; row < this.ids.length; row++) {
+    for (let row = 0; row < this.size; row++) {
       const end = starts[row + 1] as number;
       categories.write(end - (starts[row] as number));
       for (let at = starts[row] as number; at < end; at++) categories.write(list[at] as number);
@@ -330,7 +359,8 @@ export class DayIndex {
     const stored: Omit<StoredDayIndex, 'checksum'> = {
       schemaVersion: DAY_INDEX_SCHEMA,
       rules: WORD_RULES,
-      ids: this.ids.join(' '),
+      ids: this.#ids,
+      newestFirst: toBase64(packNumbers(this.#newestFirst)),
       categories: [...names],
       paperCategories: toBase64(categories.finish()),
       titleLengths: toBase64(packNumbers(titleLengths)),
@@ -346,7 +376,12 @@ export class DayIndex {
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.#idStarts.length - 1;
+  }
+
+  /** The id of the paper in row `row`. */
+  id(row: number): string {
+    return this.#ids.slice(this.#idStarts[row], (this.#idStarts[row + 1] as number) - 1);
   }
 
   /** The vocabulary the words are numbered in; null in substring mode. */
@@ -379,7 +414,7 @@ export class DayIndex {
   /** How many papers are in the given categories (all of them when none are given). */
   count(categories?: readonly string[]): number {
     const filter = this.#categoryFilter(categories);
-    if (!filter) return this.ids.length;
+    if (!filter) return this.size;
     let count = 0;
     for (const allowed of filter) count += allowed;
     return count;
@@ -432,7 +467,7 @@ export class DayIndex {
 
     // Each candidate gets one number that sorts it: its score in half points (exact), then its title
     // hits, then its age rank, bigger is better. The best maxPapers are kept in a bounded heap.
-    const n = this.ids.length;
+    const n = this.size;
     const titleRange = query.terms.length + 1;
     const ageRank = this.#ageRank;
     const best = new TopKeys(Math.min(maxPapers, touchedCount));
@@ -483,8 +518,8 @@ export class DayIndex {
       const wanted = names.map((name) =>
         categories.some((entry) => name === entry || name.startsWith(`${entry}.`)),
       );
-      filter = new Uint8Array(this.ids.length);
-      for (let row = 0; row < this.ids.length; row++) {
+      filter = new Uint8Array(this.size);
+      for (let row = 0; row < this.size; row++) {
         for (let at = starts[row] as number; at < (starts[row + 1] as number); at++) {
           if (wanted[list[at] as number]) {
             filter[row] = 1;

@@ -205,6 +205,6 @@ describe('the day index', () => {
     const day = [makePaper({ id: '2411.00001', title: 'Graph networks' })];
     const listing = new ListingIndex(day);
     expect(listing.rank(parseKeywordQuery('graph'))[0]?.paper).toBe(day[0]);
-    expect(listing.day.ids).toEqual(['2411.00001']);
+    expect(listing.day.id(0)).toBe('2411.00001');
   });
 });
