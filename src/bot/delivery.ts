@@ -65,8 +65,9 @@ class DeliveryTakenOver extends Error {}
  * Delivers one target's digest of one announcement exactly once: a root message, then one thread reply per
  * paper, whatever crashes and restarts happen on the way.
  *
- * How: the digest is frozen in a delivery log before the first post; every post carries an idempotency key
- * (target, announcement, paper) and the log is advanced with a compare-and-set right after it. A run that
+ * How: the digest is frozen (stored once, then a small delivery log beside it) before the first post; every
+ * post carries an idempotency key (target, announcement, paper) and the log is advanced with a
+ * compare-and-set right after it. A run that
  * finds an unfinished log resumes it; the only post that can have gone out unrecorded is the first pending
  * one (a crash between posting it and writing the log), so the resumed run asks the platform for that key
  * (`findPosted`) before posting it. A per-target lease keeps two processes from posting at the same time.
