@@ -67,10 +67,10 @@ class DeliveryTakenOver extends Error {}
  *
  * How: the digest is frozen (stored once, then a small delivery log beside it) before the first post; every
  * post carries an idempotency key (target, announcement, paper) and the log is advanced with a
- * compare-and-set right after it. A run that
- * finds an unfinished log resumes it; the only post that can have gone out unrecorded is the first pending
- * one (a crash between posting it and writing the log), so the resumed run asks the platform for that key
- * (`findPosted`) before posting it. A per-target lease keeps two processes from posting at the same time.
+ * compare-and-set right after it. A run that finds an unfinished log resumes it; the only post that can
+ * have gone out unrecorded is the first pending one (a crash between posting it and writing the log), so
+ * the resumed run asks the platform for that key (`findPosted`) before posting it. A per-target lease
+ * keeps two processes from posting at the same time.
  */
 export class DigestDelivery {
   readonly #options: DigestDeliveryOptions;
