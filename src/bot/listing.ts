@@ -188,7 +188,7 @@ export class ListingService {
   /** Reads a day's stored index back, or rebuilds it from the stored papers and stores it. */
   async #loadDay(announced: string, ids: readonly string[]): Promise<void> {
     const mode = this.#engine.config.match;
-    let reason = 'substring matching keeps no stored index';
+    let reason = '';
     if (mode === 'word') {
       const raw = await this.#papers.getDayIndex(announced);
       const started = performance.now();
@@ -210,6 +210,7 @@ export class ListingService {
     this.#recent.set(announced, { index, superseded: null });
     const stored = index.toStored();
     const ms = Math.round(performance.now() - started);
+    // Substring mode keeps the lower-cased texts and stores nothing: it is analysed at every start.
     if (!stored) return;
     this.#logger[reason === 'no stored index' ? 'info' : 'warn'](
       { announced, papers: papers.length, reason, ms },

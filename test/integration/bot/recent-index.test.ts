@@ -18,8 +18,8 @@ afterEach(async () => {
 });
 
 /** A ListingService over the store, as the bot makes one at start, with its log lines collected. */
-function service(store: Store, days = 30) {
-  const { config } = validateConfig({ ai_summary: { enabled: false } });
+function service(store: Store, days = 30, match: 'word' | 'substring' = 'word') {
+  const { config } = validateConfig({ ai_summary: { enabled: false }, match });
   if (!config) throw new Error('config');
   const lines: Array<Record<string, unknown>> = [];
   const logger = createLogger({
@@ -204,5 +204,19 @@ describe('the recent-paper search index in the store', () => {
     } finally {
       await arxiv.close();
     }
+  });
+
+  it('searches in substring mode from the papers, storing no index', async () => {
+    const store = await storeWith(DAYS);
+    const { listings, lines } = service(store, 30, 'substring');
+    expect(await listings.loadRecent()).toBe(4);
+    // Plain substrings: "graph" inside "Graph", "dot" inside "Dots".
+    expect(ids(await listings.searchRecent(parseKeywordQuery('graph'), 10))).toEqual([
+      '2602.00003',
+      '2602.00001',
+    ]);
+    expect(ids(await listings.searchRecent(parseKeywordQuery('dot'), 10))).toEqual(['2602.00002']);
+    expect(await store.namespace('day-indexes').get('2026-02-02')).toBeUndefined();
+    expect(lines.filter((line) => (line.level as number) >= 40)).toEqual([]);
   });
 });
