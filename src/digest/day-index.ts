@@ -384,19 +384,9 @@ export class DayIndex {
     return this.#ids.slice(this.#idStarts[row], (this.#idStarts[row + 1] as number) - 1);
   }
 
-  /** The vocabulary the words are numbered in; null in substring mode. */
-  get vocabulary(): Vocabulary | null {
-    return this.#vocabulary;
-  }
-
   /** How many distinct words the day holds (0 in substring mode). */
   get wordCount(): number {
     return this.#words?.analysis.ids.length ?? 0;
-  }
-
-  /** Bytes of the packed occurrences (0 in substring mode). */
-  get packedBytes(): number {
-    return this.#words?.analysis.data.byteLength ?? 0;
   }
 
   /** Marks, by id, the vocabulary words this day uses. */

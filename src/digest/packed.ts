@@ -34,7 +34,7 @@ export class VarintWriter {
 }
 
 /** How many varints `bytes[start..end)` holds (one per byte without its high bit). */
-export function countVarints(bytes: Uint8Array, start = 0, end = bytes.length): number {
+function countVarints(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let count = 0;
   for (let at = start; at < end; at++) if ((bytes[at] as number) < 0x80) count++;
   return count;
