@@ -1,5 +1,5 @@
 import type { Paper } from '../arxiv/paper.ts';
-import { DayIndex } from '../digest/day-index.ts';
+import { DayIndex, RECENT_CACHE_LISTS } from '../digest/day-index.ts';
 import { compareIdsNewestFirst } from '../digest/id-order.ts';
 import { ListingIndex } from '../digest/listing-index.ts';
 import type { KeywordQuery } from '../digest/query.ts';
@@ -173,7 +173,12 @@ export class ListingService {
     const day =
       others.length === 0
         ? index.day
-        : DayIndex.fromPapers([...listing.papers, ...others], index.mode, this.#vocabulary);
+        : DayIndex.fromPapers(
+            [...listing.papers, ...others],
+            index.mode,
+            this.#vocabulary,
+            RECENT_CACHE_LISTS,
+          );
     this.#recent.set(listing.announced, { index: day, superseded: null });
     const stored = day.toStored();
     this.#settle();
@@ -205,7 +210,7 @@ export class ListingService {
     }
     const papers = await this.#papers.getMany(ids);
     const started = performance.now();
-    const index = DayIndex.fromPapers(papers, mode, this.#vocabulary);
+    const index = DayIndex.fromPapers(papers, mode, this.#vocabulary, RECENT_CACHE_LISTS);
     if (this.#recent.has(announced)) return;
     this.#recent.set(announced, { index, superseded: null });
     const stored = index.toStored();

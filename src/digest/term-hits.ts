@@ -197,14 +197,14 @@ export class WordMatcher implements TermMatcher {
   readonly #hitsByWords: BoundedCache<Hits>;
   readonly #positionsByWord: BoundedCache<Float64Array>;
 
-  constructor(vocabulary: Vocabulary, analysis: WordPositions) {
+  constructor(vocabulary: Vocabulary, analysis: WordPositions, cacheLists: number) {
     this.#vocabulary = vocabulary;
     this.#words = analysis;
-    // About 64 full-listing hit lists and 32 occurrence lists per matcher at most.
-    const papers = analysis.titleLengths.length;
-    this.#hitsByText = new BoundedCache(Math.max(1 << 12, 32 * papers));
-    this.#hitsByWords = new BoundedCache(Math.max(1 << 12, 32 * papers));
-    this.#positionsByWord = new BoundedCache(Math.max(1 << 12, 32 * papers));
+    // Each cache holds at most as many elements as `cacheLists` lists naming every paper.
+    const budget = Math.max(1 << 12, cacheLists * analysis.titleLengths.length);
+    this.#hitsByText = new BoundedCache(budget);
+    this.#hitsByWords = new BoundedCache(budget);
+    this.#positionsByWord = new BoundedCache(budget);
   }
 
   get analysis(): WordPositions {
