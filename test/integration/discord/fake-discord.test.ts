@@ -423,6 +423,40 @@ describe('FakeDiscord with the real discord.js client', () => {
     expect(notEmoji.code).toBe(10014);
   });
 
+  it('sends MESSAGE_REACTION_REMOVE when a person takes a reaction off, to sessions with the reactions intent only', async () => {
+    const { fake, general, alice } = await world();
+    const posted = fake.postAsUser({ user: alice.id, channel: general.id, content: 'hello' });
+    const c = await login(fake);
+    const quiet = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+    opened.push({ close: () => quiet.destroy() });
+    const quietReady = once(quiet, 'clientReady');
+    await quiet.login(fake.token);
+    await quietReady;
+    const at = { user: alice.id, channel: general.id, message: posted.id, emoji: '👍' };
+    // Nothing to take off yet: Discord sends nothing.
+    expect(fake.unreact(at)).toBe(0);
+    expect(fake.react(at)).toBe(1);
+    const got = new Promise<{ emoji: string | null; userId: string }>((resolve) =>
+      c.once('messageReactionRemove', (reaction, user) =>
+        resolve({ emoji: reaction.emoji.name, userId: user.id }),
+      ),
+    );
+    expect(fake.unreact(at)).toBe(1);
+    // As Discord documents it: the add's ids and emoji, without member, message author and colours.
+    const sent = fake.dispatched.find((d) => d.t === 'MESSAGE_REACTION_REMOVE')?.d as Record<string, unknown>;
+    expect(Object.keys(sent).sort()).toEqual([
+      'burst',
+      'channel_id',
+      'emoji',
+      'guild_id',
+      'message_id',
+      'type',
+      'user_id',
+    ]);
+    expect(await got).toEqual({ emoji: '👍', userId: alice.id });
+    expect(fake.message(posted.id)?.reactions.size).toBe(0);
+  });
+
   it('delivers a reaction in a DM the bot wrote in, and runs a command in a DM', async () => {
     const { fake, alice } = await world();
     const c = await login(fake);
