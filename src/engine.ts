@@ -8,12 +8,15 @@ import type { Paper } from './arxiv/paper.ts';
 import { sharedRateGate } from './arxiv/rate-gate.ts';
 import { SharedRateGate } from './arxiv/shared-gate.ts';
 import type { Config } from './config/schema.ts';
-import { attachSummaries, buildDigest, type Digest } from './digest/digest.ts';
+import { attachSummaries, buildDigest, type Digest, unrankedPapers } from './digest/digest.ts';
 import { ListingIndex } from './digest/listing-index.ts';
 import type { KeywordQuery } from './digest/query.ts';
 import { type Logger, silentLogger } from './log.ts';
+import { createEmbedder, type Embedder } from './rank/embeddings.ts';
+import { learnedRanking, type RerankedPaper, type VotedPaper } from './rank/learned.ts';
 import type { Store } from './store/index.ts';
 import { ClaimRepository } from './store/repositories/claims.ts';
+import type { ProfileVote } from './store/repositories/votes.ts';
 import { createSummarizer, type Summarizer } from './summarize/index.ts';
 import { closePdfPool } from './summarize/pdf.ts';
 import type { UsageTotals } from './summarize/usage.ts';
@@ -24,6 +27,11 @@ export interface Engine {
   client: ArxivClient;
   /** Made on first use, so a run that needs no summary neither builds it nor warns about a missing key. */
   readonly summarizer: Summarizer;
+  /**
+   * The embedder of the learned ranking (src/rank/embeddings.ts). Made on first use, so only a digest for
+   * a target with votes builds it (and warns, once, when there is no key and vectors are local).
+   */
+  readonly embedder: Embedder;
   logger: Logger;
   /** Waits for summaries still running in the background (they fill the cache), then releases them. */
   close(): Promise<void>;
@@ -76,6 +84,13 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.env ? { env: options.env } : {}),
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });
+  let embedder: Embedder | null = null;
+  const makeEmbedder = () =>
+    createEmbedder(config, {
+      store: options.store,
+      logger: logger.child({ module: 'rank' }),
+      ...(options.env ? { env: options.env } : {}),
+    });
   return {
     config,
     client,
@@ -83,6 +98,10 @@ export function createEngine(options: EngineOptions): Engine {
     get summarizer() {
       summarizer ??= makeSummarizer();
       return summarizer;
+    },
+    get embedder() {
+      embedder ??= makeEmbedder();
+      return embedder;
     },
     idle: async () => summarizer?.idle(),
     close: async () => {
@@ -124,6 +143,12 @@ export interface DigestRequest {
   minScore: number;
   /** Followed authors (Subscription.authors): their papers join the digest whatever their score. */
   authors?: readonly string[];
+  /**
+   * The target's votes (VoteRepository.forProfile, oldest first). With any, the keyword ranking is reordered
+   * by what the target liked and disliked, and may recommend a few papers (src/rank/learned.ts); without,
+   * the digest is the keyword one.
+   */
+  votes?: readonly ProfileVote[];
   target?: string | null;
   title?: string;
   /** Whether to ask for TL;DRs and the top structured summaries. */
@@ -148,6 +173,7 @@ export async function makeDigest(
   listing: ListingIndex,
   request: DigestRequest,
 ): Promise<DigestResult> {
+  const learned = await learnedOrder(engine, listing, request);
   const digest = buildDigest({
     listing,
     query: request.query,
@@ -155,6 +181,9 @@ export async function makeDigest(
     maxPapers: request.maxPapers,
     minScore: request.minScore,
     ...(request.authors ? { authors: request.authors } : {}),
+    // Followed authors' papers stay first (they were chosen explicitly), then the learned order: buildDigest
+    // puts them before whatever ranking it is given. Summaries below are made for this final list.
+    ...(learned ? { ranked: learned } : {}),
     target: request.target ?? null,
     ...(request.title ? { title: request.title } : {}),
     ...(request.now ? { now: request.now } : {}),
@@ -173,5 +202,69 @@ export async function makeDigest(
     digest: attachSummaries(digest, summaries.byPaper),
     pending: summaries.pending.tldr.length + summaries.pending.full.length,
     usage: summaries.usage,
+  };
+}
+
+/**
+ * The target's learned ranking of the listing, or null when it has no usable vote (the digest is then the
+ * keyword one, exactly). The keyword ranking is taken without maxPapers: learnedRanking cuts after
+ * reordering. If the embeddings endpoint fails, learnedRanking falls back to local vectors.
+ */
+async function learnedOrder(
+  engine: Engine,
+  listing: ListingIndex,
+  request: DigestRequest,
+): Promise<RerankedPaper[] | null> {
+  const votes = votedPapers(listing, request.votes ?? []);
+  if (votes.length === 0) return null;
+  const { query, categories } = request;
+  const { papers, source } = await learnedRanking({
+    ranked: listing.rank(query, { minScore: request.minScore, categories }),
+    candidates: unrankedPapers(listing, query, categories),
+    votes,
+    embedder: engine.embedder,
+    now: request.now ?? new Date(),
+    settings: engine.config.ranking,
+    maxPapers: request.maxPapers,
+  });
+  engine.logger.debug(
+    { target: request.target ?? null, votes: votes.length, source, papers: papers.length },
+    'learned ranking',
+  );
+  return papers;
+}
+
+/**
+ * Each vote with its paper: the listing's when it is there, else one made of the title and abstract kept
+ * with the vote (enough to embed it again). A vote with neither is skipped.
+ */
+function votedPapers(listing: ListingIndex, votes: readonly ProfileVote[]): VotedPaper[] {
+  if (votes.length === 0) return [];
+  const listed = new Map(listing.papers.map((paper) => [paper.id, paper]));
+  return votes.flatMap((vote): VotedPaper[] => {
+    const paper = listed.get(vote.paperId) ?? storedPaper(vote);
+    return paper ? [{ paper, kind: vote.kind, at: vote.at }] : [];
+  });
+}
+
+function storedPaper(vote: ProfileVote): Paper | null {
+  if (!vote.title && !vote.abstract) return null;
+  return {
+    id: vote.paperId,
+    version: vote.version ?? null,
+    title: vote.title ?? '',
+    authors: [],
+    abstract: vote.abstract ?? '',
+    categories: [],
+    primaryCategory: '',
+    announceType: null,
+    published: null,
+    updated: null,
+    announced: null,
+    absUrl: '',
+    pdfUrl: '',
+    doi: null,
+    journalRef: null,
+    comment: null,
   };
 }

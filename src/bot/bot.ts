@@ -114,6 +114,7 @@ export class Bot {
       deliveries: this.deliveries,
       messages,
       leases: new LeaseRepository(store),
+      votes,
       holder: options.holder ?? randomUUID(),
       summaryEmoji: config.summary_emoji,
       logger,

@@ -12,6 +12,7 @@ import {
 import type { Lease, LeaseRepository } from '../store/repositories/leases.ts';
 import type { MessageRepository } from '../store/repositories/messages.ts';
 import type { Subscription } from '../store/repositories/subscriptions.ts';
+import type { VoteRepository } from '../store/repositories/votes.ts';
 import type { AdapterRegistry } from './adapters.ts';
 import type { CurrentListing } from './listing.ts';
 import { digestPaperMessage, digestRootMessage } from './render.ts';
@@ -43,6 +44,8 @@ export interface DigestDeliveryOptions {
   deliveries: DeliveryRepository;
   messages: MessageRepository;
   leases: LeaseRepository;
+  /** The targets' votes: a target with any gets its digest in the learned order (src/rank/learned.ts). */
+  votes?: VoteRepository | undefined;
   /** This process's id, for leases. */
   holder: string;
   summaryEmoji: string;
@@ -173,12 +176,14 @@ export class DigestDelivery {
 
   /** Ranks and summarizes the digest and freezes it in a new delivery log. Null if another process did first. */
   async #plan(subscription: Subscription, listing: CurrentListing): Promise<VersionedDelivery | null> {
-    const { engine, deliveries } = this.#options;
+    const { engine, deliveries, votes } = this.#options;
     const { digest } = await makeDigest(engine, listing.index, {
       query: subscription.query ?? { terms: [], exclude: [] },
       categories: subscription.categories,
       maxPapers: subscription.maxPapers,
       minScore: subscription.minScore,
+      authors: subscription.authors ?? [],
+      ...(votes ? { votes: await votes.forProfile(subscription.target) } : {}),
       target: subscription.target,
       summaries: subscription.summaries && engine.config.ai_summary.enabled,
       now: this.#now(),

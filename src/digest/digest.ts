@@ -51,6 +51,11 @@ export interface BuildDigestOptions {
    * join the digest whatever their keyword score (an excluded term still drops them), first.
    */
   authors?: readonly string[];
+  /**
+   * The ranking to show instead of the keyword one: the learned ranking of the target's votes
+   * (src/rank/learned.ts), already cut to maxPapers. Followed authors' papers still come first.
+   */
+  ranked?: readonly DigestPaper[];
   /** Default "arXiv digest". */
   title?: string;
   target?: string | null;
@@ -70,7 +75,8 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     listing,
     query,
     categories,
-    listing.rank(query, { maxPapers: options.maxPapers, minScore: options.minScore, categories }),
+    options.ranked ??
+      listing.rank(query, { maxPapers: options.maxPapers, minScore: options.minScore, categories }),
     options.authors ?? [],
   );
   const digest: Digest = {
@@ -88,6 +94,24 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     'digest built',
   );
   return options.summaries ? attachSummaries(digest, options.summaries) : digest;
+}
+
+/**
+ * The papers the learned ranking may recommend (src/rank/learned.ts): those of the listing in the categories
+ * without any keyword hit (a paper under minScore was left out on purpose) and without an excluded term.
+ */
+export function unrankedPapers(
+  listing: ListingIndex,
+  query: KeywordQuery,
+  categories: readonly string[],
+): Paper[] {
+  const hit = new Set(listing.rank(query, { categories }).map((entry) => entry.paper.id));
+  if (query.exclude.length > 0) {
+    for (const entry of listing.rank({ terms: query.exclude, exclude: [] }, { categories })) {
+      hit.add(entry.paper.id);
+    }
+  }
+  return listing.papers.filter((paper) => !hit.has(paper.id) && inCategories(paper, categories));
 }
 
 function inCategories(paper: Paper, wanted: readonly string[]): boolean {

@@ -13,8 +13,7 @@ import {
   scoringLine,
   TLDR_LABEL,
 } from '../chat/present.ts';
-import type { Digest } from '../digest/digest.ts';
-import type { RankedPaper } from '../digest/listing-index.ts';
+import type { Digest, DigestPaper } from '../digest/digest.ts';
 import { formatKeywordQuery } from '../digest/query.ts';
 import { escapeHtml } from '../digest/render/escape.ts';
 import { digestFromJson } from '../digest/render/json.ts';
@@ -158,13 +157,13 @@ function renderDigest(digest: Digest): string {
   ].join('\n');
 }
 
-function renderPaper(ranked: RankedPaper): string {
+function renderPaper(ranked: DigestPaper): string {
   const { paper, summary } = ranked;
   const facts = [
     escapeHtml(authorLine(paper.authors, { max: AUTHORS_SHOWN.page })),
     escapeHtml(versionedId(paper)),
     escapeHtml(categoryLine(paper)),
-    escapeHtml(scoringLine(ranked.score, ranked.matchedTerms)),
+    escapeHtml(scoringLine(ranked.score, ranked.matchedTerms, ranked)),
   ];
   const lines = [
     '<li>',

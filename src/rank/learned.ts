@@ -1,5 +1,6 @@
 import type { Paper } from '../arxiv/paper.ts';
 import type { Config } from '../config/schema.ts';
+import type { PaperReasons } from '../digest/digest.ts';
 import type { RankedPaper } from '../digest/listing-index.ts';
 import type { Embedder, EmbeddingSource } from './embeddings.ts';
 import { affinity, buildProfile, closestLiked, type Profile, type VoteKind } from './profile.ts';
@@ -28,13 +29,6 @@ import type { Vector } from './vectors.ts';
  * `recommend` of them, placed by the same sum. A paper with a positive learned relevance says which liked
  * paper it is closest to (`reasons.like`), shown as "like: <title>".
  */
-
-export interface PaperReasons {
-  /** The liked paper this one is closest to. */
-  like?: { id: string; title: string };
-  /** Joined the digest without a keyword hit. */
-  recommended?: boolean;
-}
 
 export interface RerankedPaper extends RankedPaper {
   reasons?: PaperReasons;
