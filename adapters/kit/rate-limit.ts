@@ -41,6 +41,8 @@ export class RateLimiter {
   readonly #tolerance: number;
   readonly #clock: Clock;
   readonly #tat = new Map<string, number>();
+  /** The last request waiting for each key: a key's requests take their slots in the order they asked. */
+  readonly #queues = new Map<string, Promise<unknown>>();
   #sweptAt = 0;
 
   constructor(rate: Rate, clock: Clock = systemClock) {
@@ -54,9 +56,23 @@ export class RateLimiter {
 
   /**
    * Waits until `key` may take a request, then takes it. The caller sends the request and calls
-   * `answered()` on the slot when the answer (any answer) came.
+   * `answered()` on the slot when the answer (any answer) came. Requests for one key are served in the
+   * order they asked: waiters woken together would otherwise race, and posts to a channel go out of order.
    */
-  async acquire(key: string): Promise<Slot> {
+  acquire(key: string): Promise<Slot> {
+    const turn = (this.#queues.get(key) ?? Promise.resolve()).then(() => this.#take(key));
+    const settled = turn.then(
+      () => {},
+      () => {},
+    );
+    this.#queues.set(key, settled);
+    void settled.then(() => {
+      if (this.#queues.get(key) === settled) this.#queues.delete(key);
+    });
+    return turn;
+  }
+
+  async #take(key: string): Promise<Slot> {
     for (;;) {
       const now = this.#clock.now();
       const tat = Math.max(this.#tat.get(key) ?? now, now);
@@ -67,7 +83,7 @@ export class RateLimiter {
         this.#sweep(now);
         return { answered: () => this.#retime(key, end, this.#clock.now() - now) };
       }
-      // Another waiter, or a hold, may move `tat` while this one sleeps: look again when it wakes.
+      // A hold or an answer may move `tat` while this one sleeps: look again when it wakes.
       await this.#clock.sleep(wait);
     }
   }

@@ -1,21 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { type Clock, RateLimiter } from '../../../adapters/kit/rate-limit.ts';
 
-/** A clock that moves only when told; sleepers wake in time order. */
-function fakeClock(): Clock & { advance(ms: number): Promise<void> } {
+/**
+ * A clock that moves only when told; sleepers wake in time order. Sleepers due at the same time wake in the
+ * order they slept, or with `lastFirst` the other way round: real timers due together promise neither.
+ */
+function fakeClock(lastFirst = false): Clock & { advance(ms: number): Promise<void> } {
   let now = 0;
-  const sleepers: Array<{ at: number; wake: () => void }> = [];
-  const settle = async () => {
-    for (let i = 0; i < 20; i++) await Promise.resolve();
-  };
+  let slept = 0;
+  const sleepers: Array<{ at: number; order: number; wake: () => void }> = [];
+  // Every promise chain the woken sleepers started runs before the clock moves on.
+  const settle = () => new Promise<void>((done) => setImmediate(done));
   return {
     now: () => now,
-    sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: now + ms, wake })),
+    sleep: (ms) =>
+      new Promise<void>((wake) =>
+        sleepers.push({ at: now + ms, order: lastFirst ? -slept++ : slept++, wake }),
+      ),
     async advance(ms) {
       const end = now + ms;
       for (;;) {
         await settle();
-        sleepers.sort((a, b) => a.at - b.at);
+        sleepers.sort((a, b) => a.at - b.at || a.order - b.order);
         const next = sleepers[0];
         if (!next || next.at > end) break;
         sleepers.shift();
@@ -118,6 +124,22 @@ describe('RateLimiter', () => {
     await all;
     expect(times.slice(0, 10)).toEqual(Array(10).fill(0));
     expect(times.slice(10)).toEqual([100, 200, 300, 400, 500]);
+  });
+
+  it('serves one key in the order it was asked, however many wait', async () => {
+    const clock = fakeClock(true);
+    const limiter = new RateLimiter({ perSecond: 5, burst: 2, margin: 0 }, clock);
+    const order: number[] = [];
+    const all = Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const slot = await limiter.acquire('C1');
+        order.push(i);
+        slot.answered();
+      }),
+    );
+    await clock.advance(5000);
+    await all;
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('refuses a rate it cannot keep', () => {
