@@ -1,7 +1,7 @@
 /**
  * Discord's global limit (50 requests a second per bot), against the fake Discord's limits
  * (test/fakes/discord/limits.ts), which answer 429 to the 51st request of its window of a second: posts to
- * 60 channels at once, two each, get no 429 and never more than 50 requests in a second. discord.js's REST
+ * 60 channels at once, two each, get no 429 (the fake counts as Discord does) and go out over more than one second. discord.js's REST
  * queue keeps it (it counts its requests against globalRequestsPerSecond, 50, before sending), so the
  * adapter adds no pacing of its own. It counts only its own requests, though: in the second after start-up
  * the world's command registration and GET /gateway/bot (other clients) made two of these posts meet 429s,
@@ -46,8 +46,9 @@ describe('Discord: the global rate limit', () => {
       .map((call) => call.at)
       .sort((a, b) => a - b);
     expect(times.length).toBeGreaterThanOrEqual(120);
-    // No window of one second holds more than 50 requests.
-    const busiest = Math.max(...times.map((at) => times.filter((t) => t >= at && t < at + 1000).length));
-    expect(busiest).toBeLessThanOrEqual(50);
+    // The fake counts as Discord does (a window of a second from its first request) and refused nothing
+    // (above). A sliding window over arrival times is not the rule and, on a loaded machine, the arrivals'
+    // jitter pushes it past 50 now and then; that the 120 went out over more than one window is.
+    expect((times.at(-1) ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(1000);
   }, 20_000);
 });
