@@ -1,7 +1,7 @@
 /**
  * Discord's global limit (50 requests a second per bot), against the fake Discord's limits
  * (test/fakes/discord/limits.ts), which answer 429 to the 51st request of its window of a second: posts to
- * 60 channels at once, two each, get no 429 (the fake counts as Discord does) and go out over more than one second. discord.js's REST
+ * 60 channels at once, two each, get no 429 and go out over more than one second. discord.js's REST
  * queue keeps it (it counts its requests against globalRequestsPerSecond, 50, before sending), so the
  * adapter adds no pacing of its own. It counts only its own requests, though: in the second after start-up
  * the world's command registration and GET /gateway/bot (other clients) made two of these posts meet 429s,
