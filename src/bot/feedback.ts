@@ -1,4 +1,5 @@
 import { absUrlFor } from '../arxiv/paper.ts';
+import { paperTitle } from '../chat/present.ts';
 import type { Block, OutboundMessage, ReactionEvent, Span, TargetId } from '../chat/types.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -189,15 +190,17 @@ export async function topMessage(
     return { text: `${none} ${how}`, blocks: [{ kind: 'text', spans: [{ text: none }] }, context(how)] };
   }
   const lines = top.map((paper, index) => {
+    // Titles are arXiv's text: TeX accents and escapes are shown as the digest shows them.
+    const title = paper.title === null ? null : paperTitle(paper.title);
     const counts = `${like} ${paper.likes}${paper.dislikes > 0 ? ` · ${dislike} ${paper.dislikes}` : ''}`;
     const spans: Span[] = [
       { text: `${index + 1}. ` },
-      { text: paper.title ?? `arXiv:${paper.paperId}`, link: absUrlFor(paper.paperId) },
+      { text: title ?? `arXiv:${paper.paperId}`, link: absUrlFor(paper.paperId) },
       { text: `  ${counts}` },
     ];
     return {
       spans,
-      text: `${index + 1}. ${paper.title ?? paper.paperId} ${absUrlFor(paper.paperId)} ${counts}`,
+      text: `${index + 1}. ${title ?? paper.paperId} ${absUrlFor(paper.paperId)} ${counts}`,
     };
   });
   const blocks: Block[] = [

@@ -182,6 +182,23 @@ describe('/arxiv top and /arxiv me top', () => {
     expect((await answer('top month')).text).toContain('1. Tokenizer-Free Translation');
   });
 
+  it('shows titles as the digest does, TeX accents as letters', async () => {
+    await votes.add({
+      target: TEST_CHANNEL,
+      paperId: '2602.09999',
+      version: 1,
+      user: ADA,
+      kind: 'like',
+      title: "Labb\\'e's bound",
+      at: now,
+    });
+    const top = await answer('top');
+    expect(top.text).toContain("1. Labbé's");
+    expect(top.message.blocks[1]).toMatchObject({
+      spans: [{}, { text: "Labbé's bound", link: 'https://arxiv.org/abs/2602.09999' }, {}],
+    });
+  });
+
   it('shows a user the papers they liked anywhere, their DM digest included, and counts those in their target only', async () => {
     const channelPapers = await digestPapers();
     await world.chat.command('me subscribe translation');
