@@ -6,8 +6,8 @@
  * a day, and the fake OpenAI server's embeddings (deterministic, texts sharing words are close).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FeedPaper, rssListingXml } from '../../fakes/arxiv-server.ts';
 import type { FakeMessage } from '../../fakes/discord-server.ts';
+import { dayOne, dayTwo, listingOf } from '../learned-ranking-days.ts';
 import { command } from './steps.ts';
 import { type DiscordWorld, discordWorld, paperOf, shownText } from './world.ts';
 
@@ -17,66 +17,9 @@ afterEach(async () => {
   await world?.close();
 });
 
-/** A day's listing: every paper in cs.CL, announced on `day` (a `Wed, 04 Feb 2026` date). */
-function listingOf(day: string, papers: FeedPaper[]): string {
-  return rssListingXml(
-    papers.map((paper) => ({ categories: ['cs.CL'], authors: ['A. Author'], ...paper })),
-    { categories: ['cs.CL', 'cs.LG'] },
-  ).replaceAll('Thu, 28 Nov 2024', day);
-}
-
 /** A liked title that tries to ping the channel: it comes back in the why line, harmless. */
 const HOSTILE_TITLE = 'Acoustic speech recognition @everyone @here';
-
-/** Day 1: two speech papers (to be liked) and a protein paper (to be disliked), all matching "translation". */
-const DAY_1: FeedPaper[] = [
-  {
-    id: '2602.10001',
-    title: HOSTILE_TITLE,
-    abstract:
-      'Acoustic speech recognition of spoken audio with phoneme spectrogram models, then translation.',
-  },
-  {
-    id: '2602.10002',
-    title: 'Spoken audio recognition',
-    abstract:
-      'Speech recognition of noisy spoken audio from acoustic spectrogram phoneme features, and translation.',
-  },
-  {
-    id: '2602.10003',
-    title: 'Protein folding molecules',
-    abstract: 'Protein folding of molecules with chemistry graph residues, and translation of proteins.',
-  },
-];
-
-/**
- * Day 2's papers (ids made with `prefix`): each matches "translation" once, in its abstract, so the keywords
- * score them alike and order them newest id first: the protein papers (higher ids) before the speech ones.
- */
-function dayTwo(prefix: string): FeedPaper[] {
-  return [
-    {
-      id: `${prefix}1`,
-      title: 'Phoneme models for speech',
-      abstract: 'Acoustic speech recognition with spoken audio spectrogram phoneme models and translation.',
-    },
-    {
-      id: `${prefix}2`,
-      title: 'Noisy spoken audio',
-      abstract: 'Spoken audio speech recognition from acoustic phoneme spectrogram features for translation.',
-    },
-    {
-      id: `${prefix}3`,
-      title: 'Folding residues',
-      abstract: 'Protein folding molecules chemistry graph residues for the translation of proteins.',
-    },
-    {
-      id: `${prefix}4`,
-      title: 'Chemistry of molecules',
-      abstract: 'Molecules chemistry protein folding residues graph and translation.',
-    },
-  ];
-}
+const DAY_1 = dayOne(HOSTILE_TITLE);
 
 function votes(): string[] {
   return world.logs.withMessage('vote handled').map((line) => String(line.outcome));
