@@ -501,6 +501,7 @@ describe('helpText', () => {
       schedule: 'schedule 99:99',
       digest: 'digest x',
       summary: 'summary',
+      cite: 'cite 2401.01234 word',
       top: 'top x',
       feed: 'feed x',
       public: 'public x',
