@@ -150,6 +150,7 @@ export class Bot {
       listings: this.listings,
       messages,
       summaryEmoji: config.summary_emoji,
+      citeEmoji: config.cite_emoji,
       logger,
     };
     this.#feedback = {

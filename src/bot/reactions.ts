@@ -3,11 +3,11 @@ import type { ChatAdapter, MessageRef, ReactionEvent } from '../chat/types.ts';
 import type { Engine } from '../engine.ts';
 import { problemText } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { MessageRepository } from '../store/repositories/messages.ts';
+import type { MessageRepository, ThreadPost } from '../store/repositories/messages.ts';
 import type { AdapterRegistry } from './adapters.ts';
 import { emojiMatches, emojiText } from './emoji.ts';
 import type { ListingService } from './listing.ts';
-import { summaryFailedMessage, summaryMessage } from './render.ts';
+import { citationFailedMessage, citationMessage, summaryFailedMessage, summaryMessage } from './render.ts';
 
 export type ReactionOutcome =
   /** The summary was posted in the message's thread. */
@@ -25,12 +25,15 @@ export interface ReactionServices {
   listings: ListingService;
   messages: MessageRepository;
   summaryEmoji: string;
+  /** Reacting with it posts the paper's BibTeX in the thread, as the summary emoji posts its summary. */
+  citeEmoji: string;
   logger: Logger;
 }
 
 /**
  * A reaction with the summary emoji on a paper the bot posted, or on any message holding an arXiv link,
- * posts that paper's summary in the message's thread, once per thread and paper however many react.
+ * posts that paper's summary in the message's thread, once per thread and paper however many react. The
+ * cite emoji posts its BibTeX the same way (once per thread and paper too, apart from the summary).
  *
  * When the summary cannot be made (arXiv down, the platform failing), the claim is given back so that a
  * later reaction tries again, the thread is told why and what to do (once per thread and paper, however
@@ -40,7 +43,12 @@ export async function handleReaction(
   event: ReactionEvent,
   services: ReactionServices,
 ): Promise<ReactionOutcome> {
-  if (!emojiMatches(services.summaryEmoji, event.emoji)) return 'other-emoji';
+  const what: ThreadPost | null = emojiMatches(services.summaryEmoji, event.emoji)
+    ? 'summary'
+    : emojiMatches(services.citeEmoji, event.emoji)
+      ? 'cite'
+      : null;
+  if (!what) return 'other-emoji';
   const adapter = services.adapters.forTarget(event.message.target);
 
   const known = await services.messages.find(event.message);
@@ -52,7 +60,7 @@ export async function handleReaction(
   if (!id) return 'no-paper';
 
   const thread = { target: event.message.target, id: event.message.threadId ?? event.message.id };
-  if (!(await services.messages.claimSummary(thread.target, thread.id, id.id))) return 'already-posted';
+  if (!(await services.messages.claimSummary(thread.target, thread.id, id.id, what))) return 'already-posted';
   try {
     const paper = await services.listings.findPaper(id.id, id.version);
     if (!paper) {
@@ -60,14 +68,19 @@ export async function handleReaction(
         { paper: id.id, message: event.message },
         'reaction on a link to a paper arXiv does not know',
       );
-      await services.messages.releaseSummary(thread.target, thread.id, id.id);
+      await services.messages.releaseSummary(thread.target, thread.id, id.id, what);
       return 'no-paper';
     }
     // A process that died after posting, before marking it, left the summary in the thread: find it.
-    const idempotencyKey = `${thread.target}|${thread.id}|summary|${paper.id}`;
+    const idempotencyKey = `${thread.target}|${thread.id}|${what}|${paper.id}`;
     if (await adapter.findPosted(thread.target, idempotencyKey, thread)) {
-      await services.messages.summaryPosted(thread.target, thread.id, id.id);
+      await services.messages.summaryPosted(thread.target, thread.id, id.id, what);
       return 'already-posted';
+    }
+    if (what === 'cite') {
+      await adapter.post(thread.target, citationMessage(paper, 'bibtex'), { thread, idempotencyKey });
+      await services.messages.summaryPosted(thread.target, thread.id, id.id, what);
+      return 'posted';
     }
     const summary = await services.engine.summarizer.summarize(paper);
     const ref = await adapter.post(thread.target, summaryMessage(paper, summary), { thread, idempotencyKey });
@@ -76,8 +89,8 @@ export async function handleReaction(
     return 'posted';
   } catch (error) {
     // Give the claim back so that the next reaction tries again.
-    await services.messages.releaseSummary(thread.target, thread.id, id.id);
-    await tellFailure(adapter, thread, id.id, error, services);
+    await services.messages.releaseSummary(thread.target, thread.id, id.id, what);
+    await tellFailure(adapter, thread, id.id, what, error, services);
     throw error;
   }
 }
@@ -92,14 +105,17 @@ async function tellFailure(
   adapter: ChatAdapter,
   thread: MessageRef,
   paperId: string,
+  what: ThreadPost,
   error: unknown,
   services: ReactionServices,
 ): Promise<void> {
-  const idempotencyKey = `${thread.target}|${thread.id}|summary-failed|${paperId}`;
+  const idempotencyKey = `${thread.target}|${thread.id}|${what}-failed|${paperId}`;
   try {
     if (await adapter.findPosted(thread.target, idempotencyKey, thread)) return;
-    const again = `react with ${emojiText(services.summaryEmoji)} again in a few minutes`;
-    await adapter.post(thread.target, summaryFailedMessage(paperId, problemText(error, again)), {
+    const emoji = what === 'cite' ? services.citeEmoji : services.summaryEmoji;
+    const again = `react with ${emojiText(emoji)} again in a few minutes`;
+    const failed = what === 'cite' ? citationFailedMessage : summaryFailedMessage;
+    await adapter.post(thread.target, failed(paperId, problemText(error, again)), {
       thread,
       idempotencyKey,
     });

@@ -5,6 +5,7 @@
  * categories, the TL;DR label; a paper block's lines) comes from src/chat/present.ts.
  */
 
+import { type CitationFormat, citation } from '../arxiv/cite.ts';
 import type { Paper } from '../arxiv/paper.ts';
 import {
   digestOverview,
@@ -172,6 +173,28 @@ export function summaryMessage(paper: Paper, summary: PaperSummary): OutboundMes
     }),
   );
   return { text: `Summary of ${paperTitle(paper.title)}: ${summary.tldr ?? paper.absUrl}`, blocks };
+}
+
+/**
+ * A paper's citation as a code block (a fenced block of a markdown block, which each adapter writes as its
+ * platform's code block, escaped: no mention inside it pings anyone), under the paper's title.
+ */
+export function citationMessage(paper: Paper, format: CitationFormat): OutboundMessage {
+  const name = format === 'ris' ? 'RIS' : 'BibTeX';
+  const cited = citation(paper, format);
+  return {
+    text: `${name} of ${paperTitle(paper.title)} (arXiv:${paper.id})`,
+    blocks: [
+      text({ text: `${name} of ` }, { text: paperTitle(paper.title), link: paper.absUrl, bold: true }),
+      { kind: 'markdown', text: `\`\`\`\n${cited}\n\`\`\`` },
+    ],
+  };
+}
+
+/** Posting a citation for a reaction failed. */
+export function citationFailedMessage(id: string, problem: string): OutboundMessage {
+  const message = `Could not make the citation of arXiv:${id}: ${problem}`;
+  return { text: message, blocks: [text({ text: message })] };
 }
 
 export interface SettingsView {

@@ -249,6 +249,8 @@ export const configSchema = z.object({
   channels: z.array(seededChannel, { error: 'a list of channels' }).default([]),
   /** Reacting with this emoji to a paper posts its summary in the thread: a Slack name or the emoji itself. */
   summary_emoji: text('an emoji name such as "memo"').default('memo'),
+  /** Reacting with this emoji to a paper posts its BibTeX in the thread: a Slack name or the emoji itself. */
+  cite_emoji: text('an emoji name such as "books"').default('books'),
   feedback: feedback.prefault({}),
   /**
    * User ids allowed to change channel settings (`slack:T1:@U2`, `discord:@123`). Empty: whoever the

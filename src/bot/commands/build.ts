@@ -1,3 +1,4 @@
+import { isCitationFormat } from '../../arxiv/cite.ts';
 import { parseCategoryList } from './categories.ts';
 import type { Command, Scope } from './command.ts';
 import { unknownCommandError, usageError, usageOf, withUsage } from './help.ts';
@@ -62,6 +63,20 @@ export function summaryCommand(paper: string): Command {
     throw usageError('Give one arXiv id or link, nothing else.', usage);
   const { id, version } = withUsage(usage, () => parsePaperRef(paper));
   return { kind: 'summary', id, version };
+}
+
+/** `paper` is the id or link; `format` is bibtex, ris, or empty for bibtex. */
+export function citeCommand(paper: string, format: string): Command {
+  const usage = usageOf('cite');
+  if (paper === '') throw usageError('Name the paper to cite.', usage);
+  const wanted = keyword(format);
+  const chosen = wanted === '' ? 'bibtex' : wanted;
+  if (!isCitationFormat(chosen))
+    throw usageError(`cite gives bibtex or ris, not "${clip(format, 30)}".`, usage);
+  if (/\s/u.test(paper.replace(/^arxiv:\s+/iu, '')))
+    throw usageError('Give one arXiv id or link, and bibtex or ris.', usage);
+  const { id, version } = withUsage(usage, () => parsePaperRef(paper));
+  return { kind: 'cite', id, version, format: chosen };
 }
 
 /** A topic for `help`: a command, `me`, or `me <command>` (which asks about the command: its help shows its `me` form). */

@@ -1,3 +1,4 @@
+import type { CitationFormat } from '../../arxiv/cite.ts';
 import type { KeywordQuery } from '../../digest/query.ts';
 
 /**
@@ -44,6 +45,8 @@ export type Command =
   | { kind: 'top'; scope: Scope; period: 'week' | 'month' }
   /** Summarize one paper; `version` is null when the user gave none. */
   | { kind: 'summary'; id: string; version: number | null }
+  /** One paper's citation, as BibTeX (the default) or RIS (src/arxiv/cite.ts). */
+  | { kind: 'cite'; id: string; version: number | null; format: CitationFormat }
   /** `show`: the channel's private feed URL, created if it has none. `revoke`: invalidate it. */
   | { kind: 'feed'; action: 'show' | 'revoke' }
   /** List the channel's digests on the public archive page (true) or not (false); null shows the setting. */

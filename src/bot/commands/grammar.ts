@@ -1,6 +1,7 @@
 import { UserError } from '../../errors.ts';
 import {
   categoriesCommand,
+  citeCommand,
   helpCommand,
   keyword,
   scheduleCommand,
@@ -88,6 +89,12 @@ function parseSubcommand(kind: CommandKind, rest: string): Command {
       return { kind };
     case 'summary':
       return summaryCommand(rest);
+    case 'cite': {
+      // The paper is the first word (`arXiv: 2401.01234` is one); what follows is the format.
+      const paper = rest.replace(/^arxiv:\s+/iu, 'arXiv:');
+      const split = /^(\S+)\s+(.+)$/u.exec(paper);
+      return citeCommand(split?.[1] ?? paper, split?.[2] ?? '');
+    }
     case 'feed': {
       const action = keyword(rest);
       if (action === '') return { kind, action: 'show' };

@@ -13,6 +13,7 @@ import type { DeliveryOutcome, DigestDelivery } from '../delivery.ts';
 import { topMessage } from '../feedback.ts';
 import type { ListingService } from '../listing.ts';
 import {
+  citationMessage,
   digestProgressMessage,
   listingProgressMessage,
   plainMessage,
@@ -224,6 +225,15 @@ async function run(
       }
       const summary = await services.engine.summarizer.summarize(paper);
       return summaryMessage(paper, summary);
+    }
+
+    case 'cite': {
+      const paper = await services.listings.findPaper(command.id, command.version);
+      if (!paper) {
+        const id = command.version === null ? command.id : `${command.id}v${command.version}`;
+        throw new UserError('INPUT_NOT_FOUND', `arXiv has no paper ${id}. Check the id or link.`);
+      }
+      return citationMessage(paper, command.format);
     }
   }
 }

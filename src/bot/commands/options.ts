@@ -1,5 +1,6 @@
 import {
   categoriesCommand,
+  citeCommand,
   helpCommand,
   scheduleCommand,
   searchCommand,
@@ -76,6 +77,8 @@ export function commandFromOptions(name: string, scope: Scope, options: CommandO
       return topCommand(scope, text('period'));
     case 'summary':
       return summaryCommand(text('paper'));
+    case 'cite':
+      return citeCommand(text('paper'), text('format'));
     case 'feed':
       return { kind: 'feed', action: flag('revoke') === true ? 'revoke' : 'show' };
     case 'public':

@@ -333,6 +333,40 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
       ],
     },
   },
+  cite: {
+    name: 'cite',
+    arguments: [
+      {
+        name: 'paper',
+        kind: 'paper',
+        required: true,
+        description: 'An arXiv id such as 2401.01234 or hep-th/9504118, or an arxiv.org link',
+        autocomplete: null,
+      },
+      {
+        name: 'format',
+        kind: 'text',
+        required: false,
+        description: 'bibtex (the default) or ris',
+        autocomplete: null,
+      },
+    ],
+    access: { who: 'anyone', answer: 'private' },
+    me: false,
+    usageHint: true,
+    help: {
+      entries: [
+        {
+          form: 'cite <arXiv id or link> [bibtex | ris]',
+          summary: "One paper's citation, as BibTeX or RIS.",
+        },
+      ],
+      details: [
+        "BibTeX as arXiv's own export writes it (@misc with eprint, archivePrefix and primaryClass), with the DOI and journal reference when the paper has them.",
+        'Shown to you alone. React to a paper with the cite emoji to post its BibTeX in the thread.',
+      ],
+    },
+  },
   top: {
     name: 'top',
     arguments: [
@@ -513,6 +547,7 @@ function isBare(command: Command): boolean {
     case 'follow':
     case 'unfollow':
     case 'summary':
+    case 'cite':
       return false;
     case 'list':
     case 'digest':

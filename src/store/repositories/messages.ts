@@ -23,6 +23,14 @@ const SUMMARY_MARK_MS = 90 * 24 * 60 * 60 * 1000;
  */
 const SUMMARY_CLAIM_MS = 10 * 60 * 1000;
 
+/** What a reaction posts in a thread once per paper: its summary, or its citation (BibTeX). */
+export type ThreadPost = 'summary' | 'cite';
+
+/** A summary's key is as it always was; a citation's has its own, so either is posted once. */
+function threadKey(target: string, threadId: string, paperId: string, what: ThreadPost): string {
+  return what === 'summary' ? key(target, threadId, paperId) : key(target, threadId, `${what}|${paperId}`);
+}
+
 export class MessageRepository {
   readonly #keyv: Keyv<PostedMessage>;
   readonly #summaries: AtomicNamespace;
@@ -69,16 +77,26 @@ export class MessageRepository {
    * Claims the right to post a paper's summary in a thread: true for exactly one caller at a time. The claim
    * lapses after 10 minutes unless `summaryPosted` makes it a lasting mark.
    */
-  async claimSummary(target: string, threadId: string, paperId: string): Promise<boolean> {
-    return this.#summaries.add(key(target, threadId, paperId), 'claimed', SUMMARY_CLAIM_MS);
+  async claimSummary(
+    target: string,
+    threadId: string,
+    paperId: string,
+    what: ThreadPost = 'summary',
+  ): Promise<boolean> {
+    return this.#summaries.add(threadKey(target, threadId, paperId, what), 'claimed', SUMMARY_CLAIM_MS);
   }
 
   /** Marks the summary as posted in the thread, so no later reaction posts it again. */
-  async summaryPosted(target: string, threadId: string, paperId: string): Promise<void> {
-    const held = await this.#summaries.getVersioned(key(target, threadId, paperId));
+  async summaryPosted(
+    target: string,
+    threadId: string,
+    paperId: string,
+    what: ThreadPost = 'summary',
+  ): Promise<void> {
+    const held = await this.#summaries.getVersioned(threadKey(target, threadId, paperId, what));
     if (held)
       await this.#summaries.setIfVersion(
-        key(target, threadId, paperId),
+        threadKey(target, threadId, paperId, what),
         'posted',
         held.version,
         SUMMARY_MARK_MS,
@@ -86,8 +104,13 @@ export class MessageRepository {
   }
 
   /** Gives a claim back when the summary could not be posted, so the next reaction tries again. */
-  async releaseSummary(target: string, threadId: string, paperId: string): Promise<void> {
-    const held = await this.#summaries.getVersioned(key(target, threadId, paperId));
-    if (held) await this.#summaries.deleteIfVersion(key(target, threadId, paperId), held.version);
+  async releaseSummary(
+    target: string,
+    threadId: string,
+    paperId: string,
+    what: ThreadPost = 'summary',
+  ): Promise<void> {
+    const held = await this.#summaries.getVersioned(threadKey(target, threadId, paperId, what));
+    if (held) await this.#summaries.deleteIfVersion(threadKey(target, threadId, paperId, what), held.version);
   }
 }

@@ -67,6 +67,16 @@ const EVERY_SUBCOMMAND: Case[] = [
   },
   { input: { subcommand: 'summary', options: { paper: '2602.01001' } }, visibility: 'channel', says: MODEL },
   {
+    input: { subcommand: 'cite', options: { paper: 'https://arxiv.org/abs/2602.01001' } },
+    visibility: 'private',
+    says: /@misc\{\w+\d{4}\w*,\n {2}title=/,
+  },
+  {
+    input: { subcommand: 'cite', options: { paper: '2602.01001', format: 'ris' } },
+    visibility: 'private',
+    says: 'TY  - GEN',
+  },
+  {
     input: { subcommand: 'feed' },
     visibility: 'private',
     says: "This channel's digests as RSS: http://bot.test/feeds/",

@@ -198,6 +198,32 @@ describe('the bot on the memory adapter', () => {
     expect(text(summaries[0]?.message ?? { blocks: [], text: '' })).toContain('Tokenizer-Free Translation');
   });
 
+  it('posts BibTeX in the thread on a books reaction, once however many react, apart from the summary', async () => {
+    const subscription = await world.bot.subscriptions.get(TEST_CHANNEL);
+    await world.bot.deliverScheduled(subscription ? [subscription] : []);
+    const paperPost = world.chat.postsTo(TEST_CHANNEL)[1];
+    if (!paperPost) throw new Error('no paper posted');
+
+    await world.chat.react(paperPost.ref, { emoji: 'books' });
+    await world.chat.react(paperPost.ref, { emoji: '📚', user: 'test:@other' });
+    await world.chat.react(paperPost.ref, { emoji: 'books', user: 'test:@third' });
+    const citations = world.chat.posts.filter((post) => post.message.text.startsWith('BibTeX of '));
+    expect(citations).toHaveLength(1);
+    expect(citations[0]?.ref.threadId).toBe(paperPost.ref.threadId);
+    const code = citations[0]?.message.blocks.find((block) => block.kind === 'markdown');
+    expect(code?.kind === 'markdown' && code.text).toMatch(
+      /^```\n@misc\{.*\n {2}title=\{Tokenizer-Free Translation/s,
+    );
+    expect(code?.kind === 'markdown' && code.text).toContain('  archivePrefix={arXiv},');
+
+    // The summary emoji still posts the summary: each has its own once.
+    await world.chat.react(paperPost.ref, { emoji: 'memo' });
+    expect(world.chat.posts.filter((post) => text(post.message).includes('Extractive summary'))).toHaveLength(
+      1,
+    );
+    expect(world.chat.posts.filter((post) => post.message.text.startsWith('BibTeX of '))).toHaveLength(1);
+  });
+
   it('does not repeat a summary that a process posted just before it died, unmarked', async () => {
     const subscription = await world.bot.subscriptions.get(TEST_CHANNEL);
     await world.bot.deliverScheduled(subscription ? [subscription] : []);

@@ -419,6 +419,44 @@ describe('public', () => {
   });
 });
 
+describe('cite', () => {
+  /** The code block of the last answer: the citation, as the adapter gets it. */
+  function citationOf(): string {
+    const last = world.chat.inner.answers.at(-1);
+    const code = last?.message.blocks.find((block) => block.kind === 'markdown');
+    if (code?.kind !== 'markdown') throw new Error('no code block in the answer');
+    return code.text;
+  }
+
+  it("answers privately with the paper's BibTeX, or its RIS, from an id or a link", async () => {
+    await world.bot.listings.latest(['cs.CL', 'cs.LG']);
+    const bibtex = await answer('cite 2602.01002');
+    expect(bibtex.visibility).toBe('private');
+    expect(bibtex.text).toContain('BibTeX of Distributed Training Without Parameter Servers');
+    expect(citationOf()).toMatch(
+      /^```\n@misc\{\w+2026distributedtraining,\n {2}title=\{Distributed Training Without Parameter Servers\},\n/,
+    );
+    expect(citationOf()).toContain('  eprint={2602.01002},\n  archivePrefix={arXiv},\n');
+    expect(citationOf()).toMatch(/\n}\n```$/);
+
+    const ris = await answer('cite https://arxiv.org/abs/2602.01002v1 RIS');
+    expect(ris.visibility).toBe('private');
+    expect(citationOf()).toContain('TY  - GEN\nTI  - Distributed Training Without Parameter Servers\n');
+    expect(citationOf()).toContain('UR  - https://arxiv.org/abs/2602.01002\n');
+    expect(citationOf()).toContain('ER  - ');
+  });
+
+  it('refuses a format it does not know and a paper arXiv does not have, privately', async () => {
+    const format = await answer('cite 2602.01002 endnote');
+    expect(format.visibility).toBe('private');
+    expect(format.text).toContain('cite gives bibtex or ris, not "endnote".');
+    expect(format.text).toContain('Usage: /arxiv cite <arXiv id or link> [bibtex | ris]');
+    const missing = await answer('cite 2602.09999');
+    expect(missing.visibility).toBe('private');
+    expect(missing.text).toContain('arXiv has no paper 2602.09999');
+  });
+});
+
 describe('who may change a channel', () => {
   const CHANGES = [
     'subscribe LLM',
@@ -521,6 +559,7 @@ describe('acknowledge', () => {
     'me schedule 06:00 UTC',
     'digest',
     'summary 2602.01002',
+    'cite 2602.01002',
     'top',
     'me top month',
     'feed',
@@ -578,6 +617,8 @@ describe('acknowledge', () => {
       digest: 'private',
       'digest --share': 'private',
       'summary 2602.01002': 'channel',
+      'cite 2602.01002': 'private',
+      'cite 2602.01002 --share': 'private',
       feed: 'private',
       'feed --share': 'private',
       'feed revoke': 'channel',

@@ -61,3 +61,26 @@ describe('a reaction whose summary cannot be made', () => {
     ]);
   });
 });
+
+describe('a reaction whose citation cannot be made', () => {
+  it('says so in the thread once, apart from summaries, and a later 📚 posts the BibTeX', async () => {
+    const message = world.chat.addMessage(TEST_CHANNEL, 'Have you seen https://arxiv.org/abs/2602.01002 ?', {
+      user: 'test:@someone',
+    });
+    // One failure for each of the two reactions (each looks the paper up once).
+    world.arxiv.fail(faults.serverError(), faults.serverError());
+    await world.chat.react(message, { emoji: 'books' });
+    await world.chat.react(message, { emoji: '📚', user: 'test:@other' });
+    expect(world.chat.threadOf(message).map((post) => shown(post.message))).toEqual([
+      `Could not make the citation of arXiv:2602.01002: arXiv answered HTTP 500 Internal Server Error (1 attempt): it is busy or down. This is not your mistake; react with 📚 again in a few minutes.`,
+    ]);
+
+    // arXiv is back: the next reaction posts the BibTeX, once.
+    await world.chat.react(message, { emoji: 'books', user: 'test:@third' });
+    await world.chat.react(message, { emoji: 'books', user: 'test:@fourth' });
+    const thread = world.chat.threadOf(message).map((post) => shown(post.message));
+    expect(thread).toHaveLength(2);
+    expect(thread[1]).toContain('BibTeX of Distributed Training Without Parameter Servers');
+    expect(thread[1]).toContain('eprint={2602.01002},');
+  });
+});

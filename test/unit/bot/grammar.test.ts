@@ -501,6 +501,7 @@ describe('helpText', () => {
       schedule: 'schedule 99:99',
       digest: 'digest x',
       summary: 'summary',
+      cite: 'cite 2401.01234 word',
       top: 'top x',
       feed: 'feed x',
       public: 'public x',
@@ -510,6 +511,37 @@ describe('helpText', () => {
       const usage = /\nUsage: (.*)$/.exec(parseError(wrong[kind]).userMessage)?.[1] ?? '';
       for (const line of usage.split('  or  ')) expect(helpText(kind)).toContain(`${line} - `);
     }
+  });
+
+  it('explains cite with its formats and the cite emoji', () => {
+    const text = helpText('cite');
+    expect(text).toContain(
+      "/arxiv cite <arXiv id or link> [bibtex | ris] - One paper's citation, as BibTeX or RIS.",
+    );
+    expect(text).toContain('Shown to you alone.');
+  });
+
+  it('reads cite: an id or link, arXiv: with a space, and an optional format in any case', () => {
+    expect(parseCommand('cite 2401.01234')).toEqual({
+      kind: 'cite',
+      id: '2401.01234',
+      version: null,
+      format: 'bibtex',
+    });
+    expect(parseCommand('cite arXiv: hep-th/9504118v2 RIS')).toEqual({
+      kind: 'cite',
+      id: 'hep-th/9504118',
+      version: 2,
+      format: 'ris',
+    });
+    expect(parseCommand('cite https://arxiv.org/pdf/2401.01234v3 bibtex')).toEqual({
+      kind: 'cite',
+      id: '2401.01234',
+      version: 3,
+      format: 'bibtex',
+    });
+    expect(() => parseCommand('cite')).toThrow('Name the paper to cite.');
+    expect(() => parseCommand('cite 2401.01234 endnote')).toThrow('cite gives bibtex or ris, not "endnote".');
   });
 
   it('explains one command with its me form and details, in any case', () => {

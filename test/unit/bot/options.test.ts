@@ -56,6 +56,12 @@ const SAME: Array<[Typed, string]> = [
     'summary https://arxiv.org/abs/2401.01234v2',
   ],
   [['summary', 'channel', { paper: 'arXiv: HEP-TH/9504118' }], 'summary arXiv: HEP-TH/9504118'],
+  [['cite', 'channel', { paper: 'arXiv: HEP-TH/9504118' }], 'cite arXiv: HEP-TH/9504118'],
+  [['cite', 'channel', { paper: '2401.01234v2', format: 'RIS' }], 'cite 2401.01234v2 ris'],
+  [
+    ['cite', 'channel', { paper: 'https://arxiv.org/abs/2401.01234', format: 'bibtex' }],
+    'cite https://arxiv.org/abs/2401.01234',
+  ],
   [['top', 'channel', {}], 'top'],
   [['top', 'user', { period: 'Month' }], 'me top month'],
   [['feed', 'channel', {}], 'feed'],
@@ -111,6 +117,9 @@ describe('commandFromOptions', () => {
       ['summary', 'channel', { paper: 'https://evil.example/abs/2401.01234' }],
       'summary https://evil.example/abs/2401.01234',
     ],
+    [['cite', 'channel', {}], 'cite'],
+    [['cite', 'channel', { paper: '2401.01234', format: 'endnote' }], 'cite 2401.01234 endnote'],
+    [['cite', 'channel', { paper: 'hep-th/950411' }], 'cite hep-th/950411'],
     [['help', 'channel', { command: 'nonsense' }], 'help nonsense'],
   ];
 

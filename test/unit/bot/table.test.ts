@@ -32,6 +32,7 @@ describe('the command table', () => {
       'schedule',
       'digest',
       'summary',
+      'cite',
       'top',
       'feed',
       'public',
@@ -58,6 +59,7 @@ describe('the command table', () => {
       schedule: ['time:time', '?timezone:timezone'],
       digest: [],
       summary: ['paper:paper'],
+      cite: ['paper:paper', '?format:text'],
       top: ['?period:text'],
       feed: ['?revoke:boolean'],
       public: ['enabled:boolean'],
@@ -136,7 +138,7 @@ describe('the command table', () => {
   it("builds Slack's usage hint, and manifest.yml carries it", () => {
     const hint = slackUsageHint();
     expect(hint).toBe(
-      'search <words> | subscribe <terms> | follow <author name> | list | digest | summary <arXiv id or link> | me subscribe <terms> | help [command]',
+      'search <words> | subscribe <terms> | follow <author name> | list | digest | summary <arXiv id or link> | cite <arXiv id or link> [bibtex | ris] | me subscribe <terms> | help [command]',
     );
     const inManifest = /^\s*usage_hint: "(.*)"\s*$/m.exec(manifest)?.[1];
     expect(inManifest).toBe(hint);
@@ -171,6 +173,7 @@ describe('who may run a command and who sees its answer', () => {
     ['me schedule Europe/Berlin', 'private', 'private', false],
     ['digest', 'private', 'private', false],
     ['summary 2401.01234', 'channel', 'channel', false],
+    ['cite 2401.01234 ris', 'private', 'private', false],
     ['top', 'channel', 'private', false],
     ['me top month', 'channel', 'private', false],
     ['feed', 'private', 'private', true],

@@ -54,11 +54,18 @@ const TYPOS: [string, string][] = [
   ['pubilc on', 'public on'],
   ['pulbic', 'public'],
   ['fede', 'feed'],
+  ['ctie 2401.01234', 'cite 2401.01234'],
+  ['icte 2401.01234 ris', 'cite 2401.01234 ris'],
 ];
 
 /** Searches whose first word is a real word near a command name, and searches of all kinds. */
 const SEARCHES = [
   'transformers',
+  'city navigation',
+  'site reliability',
+  'cited papers',
+  'cute cats',
+  'kite',
   'graph',
   'graph neural networks',
   'research agents',
