@@ -17,6 +17,7 @@ import { parseSchedule } from './schedule.ts';
 import { COMMAND_NAMES, isCommandKind, isScopedKind, SCOPED_KINDS } from './table.ts';
 import { topCommand } from './top.ts';
 import { mistypedName } from './typos.ts';
+import { weeklyFromText } from './weekly.ts';
 
 /*
  * The /arxiv grammar (DESIGN.md, "The /arxiv command"): `/arxiv <subcommand> <arguments>`, where anything
@@ -74,6 +75,8 @@ function parseScoped(kind: ScopedKind, rest: string, scope: Scope): Command {
       );
     case 'top':
       return topCommand(scope, rest);
+    case 'weekly':
+      return weeklyFromText(scope, rest);
   }
 }
 

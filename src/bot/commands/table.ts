@@ -362,6 +362,50 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
       ],
     },
   },
+  weekly: {
+    name: 'weekly',
+    arguments: [
+      {
+        name: 'enabled',
+        kind: 'boolean',
+        required: true,
+        description: 'Post a weekly rollup of the most liked and summarized papers, or stop',
+        autocomplete: null,
+        spelled: { true: 'on', false: 'off' },
+      },
+      {
+        name: 'day',
+        kind: 'text',
+        required: false,
+        description: 'The day of the week (monday, the default, to sunday)',
+        autocomplete: null,
+      },
+      {
+        name: 'time',
+        kind: 'time',
+        required: false,
+        description: 'The time in the digest time zone: 09:00 (the default), 9am or 5:30pm',
+        autocomplete: null,
+      },
+    ],
+    access: CHANGE_CHANNEL,
+    show: SHOW_SETTING,
+    me: true,
+    usageHint: false,
+    help: {
+      entries: [
+        {
+          form: 'weekly [on [day] [HH:MM] | off]',
+          summary: "Post (or stop, or show) this channel's weekly rollup of its papers.",
+          mine: 'Get (or stop, or show) your own weekly rollup by direct message.',
+        },
+      ],
+      details: [
+        "Once a week (Monday 09:00 in the digest's time zone unless you name a day and a time), one message with the last week's (Monday to Sunday) most liked and most summarized papers, and its numbers: digests delivered, papers posted, votes. A week with none of these posts nothing.",
+        'Example: /arxiv weekly on friday 17:00',
+      ],
+    },
+  },
   feed: {
     name: 'feed',
     arguments: [
@@ -501,6 +545,7 @@ function isBare(command: Command): boolean {
     case 'schedule':
       return command.time === null && command.timeZone === null;
     case 'public':
+    case 'weekly':
       return command.enabled === null;
     case 'feed':
       return command.action === 'show';

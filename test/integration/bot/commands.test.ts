@@ -523,6 +523,10 @@ describe('acknowledge', () => {
     'summary 2602.01002',
     'top',
     'me top month',
+    'weekly',
+    'weekly on friday 17:00',
+    'me weekly on',
+    'weekly off',
     'feed',
     'feed revoke',
     'public',
@@ -582,6 +586,10 @@ describe('acknowledge', () => {
       'feed --share': 'private',
       'feed revoke': 'channel',
       'public on': 'channel',
+      weekly: 'private',
+      'weekly on friday 17:00': 'channel',
+      'me weekly on': 'private',
+      'weekly off --share': 'channel',
     });
   });
 

@@ -33,6 +33,7 @@ describe('the command table', () => {
       'digest',
       'summary',
       'top',
+      'weekly',
       'feed',
       'public',
       'help',
@@ -59,6 +60,7 @@ describe('the command table', () => {
       digest: [],
       summary: ['paper:paper'],
       top: ['?period:text'],
+      weekly: ['enabled:boolean', '?day:text', '?time:time'],
       feed: ['?revoke:boolean'],
       public: ['enabled:boolean'],
       help: ['?command:text'],
@@ -82,6 +84,7 @@ describe('the command table', () => {
       'categories',
       'schedule',
       'top',
+      'weekly',
     ]);
   });
 
@@ -173,6 +176,10 @@ describe('who may run a command and who sees its answer', () => {
     ['summary 2401.01234', 'channel', 'channel', false],
     ['top', 'channel', 'private', false],
     ['me top month', 'channel', 'private', false],
+    ['weekly', 'channel', 'private', false],
+    ['weekly on monday 9:00', 'channel', 'channel', true],
+    ['weekly off', 'channel', 'channel', true],
+    ['me weekly on', 'private', 'private', false],
     ['feed', 'private', 'private', true],
     ['feed revoke', 'channel', 'channel', true],
     ['public', 'channel', 'private', false],
@@ -202,6 +209,7 @@ describe('who may run a command and who sees its answer', () => {
       { kind: 'categories', scope: 'user', categories: ['cs.AI'] },
       { kind: 'schedule', scope: 'user', time: '09:00', timeZone: null },
       { kind: 'top', scope: 'user', period: 'week' },
+      { kind: 'weekly', scope: 'user', enabled: true, day: null, time: null },
     ];
     expect(mine.map((command) => command.kind)).toEqual(SCOPED_KINDS);
     for (const command of mine) {
