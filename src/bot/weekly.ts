@@ -1,6 +1,6 @@
 import type { MessageRef, OutboundMessage, TargetId } from '../chat/types.ts';
 import type { Logger } from '../log.ts';
-import { addDays, previousWeek, type RollupWeek } from '../schedule/calendar.ts';
+import { previousWeek, type RollupWeek } from '../schedule/calendar.ts';
 import type { DeliveryRepository } from '../store/repositories/deliveries.ts';
 import type { LeaseRepository } from '../store/repositories/leases.ts';
 import type { MessageRepository } from '../store/repositories/messages.ts';
@@ -154,9 +154,9 @@ export class WeeklyRollup {
 
     let digests = 0;
     let papersPosted = 0;
-    // Digests are dated by announcement; one completed in the week counts (a few days before it suffice).
+    // A digest counts in the week it was completed, whatever its announcement date (an old announcement
+    // delivered late, a catch-up): every remembered delivery (at most 60) is read, once a week.
     for (const announced of await deliveries.history(target)) {
-      if (announced < addDays(week.first, -7)) break;
       const delivery = await deliveries.get(target, announced);
       const completed = delivery?.record.completedAt ? Date.parse(delivery.record.completedAt) : Number.NaN;
       if (!delivery || !inWeek(completed) || delivery.record.digest.papers.length === 0) continue;
