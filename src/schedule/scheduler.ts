@@ -185,10 +185,18 @@ export class Scheduler {
 
   async #run(now: Date): Promise<ScheduledRun[]> {
     if (!(await this.#holdLease())) return [];
-    // Weekly rollups need no arXiv listing: they run even while the daily digests back off.
-    await this.#runWeekly(now);
+    const subscriptions = await this.#options.subscriptions();
+    // Weekly rollups need no arXiv listing: they run even while the daily digests back off. Their failure
+    // (the store, say) is logged and tried at the next tick; it never keeps the digests from running.
+    try {
+      await this.#runWeekly(now, subscriptions);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'could not run the weekly rollups; trying again at the next tick');
+    }
     if (this.#waiting(ALL_TARGETS, now)) return [];
-    const runs = (await this.#dueRuns(now)).filter((run) => !this.#waiting(run.subscription.target, now));
+    const runs = (await this.#dueRuns(now, subscriptions)).filter(
+      (run) => !this.#waiting(run.subscription.target, now),
+    );
     if (runs.length === 0) return runs;
     this.#logger.info(
       { runs: runs.length, latestAnnouncement: latestAnnouncement(now).announced },
@@ -234,10 +242,10 @@ export class Scheduler {
    * and one run covers however many instants were missed (a rollup is of the last complete week). Marked
    * once handled; a repeated run (a new leader) posts nothing twice: the rollup's log sees to that.
    */
-  async #runWeekly(now: Date): Promise<void> {
+  async #runWeekly(now: Date, all: readonly Subscription[]): Promise<void> {
     const deliverWeekly = this.#options.deliverWeekly;
     if (!deliverWeekly) return;
-    const subscriptions = (await this.#options.subscriptions()).filter((s) => s.weekly !== undefined);
+    const subscriptions = all.filter((subscription) => subscription.weekly !== undefined);
     if (subscriptions.length === 0) return;
     const marks = await this.#options.store
       .namespace<RunMark>(WEEKLY_RUNS_NAMESPACE)
@@ -290,8 +298,7 @@ export class Scheduler {
     }
   }
 
-  async #dueRuns(now: Date): Promise<ScheduledRun[]> {
-    const subscriptions = await this.#options.subscriptions();
+  async #dueRuns(now: Date, subscriptions: readonly Subscription[]): Promise<ScheduledRun[]> {
     if (subscriptions.length === 0) return [];
     const marks = await this.#options.store
       .namespace<RunMark>(RUNS_NAMESPACE)

@@ -292,6 +292,20 @@ describe('the scheduler runs the weekly rollups', () => {
     await second.stop();
   });
 
+  it('is run by the leader alone: a second replica ticking at the same time posts nothing', async () => {
+    await answer('weekly on');
+    const papers = await thursdayDigest();
+    await world.chat.react(paper(papers, [...papers.keys()][0] ?? ''), { emoji: '+1', user: ADA });
+    now = MONDAY;
+    const leader = scheduler(world.bot, 'replica-1');
+    const other = scheduler(world.bot, 'replica-2');
+    const ticks = await Promise.all([leader.tick(MONDAY), other.tick(MONDAY)]);
+    await other.tick(new Date('2026-02-09T10:01:00.000Z'));
+    expect(ticks).toHaveLength(2);
+    expect(rollupPosts()).toHaveLength(1);
+    await Promise.all([leader.stop(), other.stop()]);
+  });
+
   it('does not roll up the week before a rollup was turned on', async () => {
     now = new Date('2026-02-10T12:00:00.000Z');
     await answer('weekly on');
