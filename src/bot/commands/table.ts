@@ -369,7 +369,7 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
         name: 'enabled',
         kind: 'boolean',
         required: true,
-        description: 'Post a weekly rollup of the most liked and summarized papers, or stop',
+        description: 'Weekly rollup on or off',
         autocomplete: null,
         spelled: { true: 'on', false: 'off' },
       },
@@ -377,14 +377,14 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
         name: 'day',
         kind: 'text',
         required: false,
-        description: 'The day of the week (monday, the default, to sunday)',
+        description: 'Monday (default) to Sunday',
         autocomplete: null,
       },
       {
         name: 'time',
         kind: 'time',
         required: false,
-        description: 'The time in the digest time zone: 09:00 (the default), 9am or 5:30pm',
+        description: 'Digest time zone: 09:00 (default), 9am, 5:30pm',
         autocomplete: null,
       },
     ],
@@ -396,8 +396,8 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
       entries: [
         {
           form: 'weekly [on [day] [HH:MM] | off]',
-          summary: "Post (or stop, or show) this channel's weekly rollup of its papers.",
-          mine: 'Get (or stop, or show) your own weekly rollup by direct message.',
+          summary: "This channel's weekly rollup: on, off, or shown.",
+          mine: 'Your own weekly rollup, by DM: on, off, or shown.',
         },
       ],
       details: [
