@@ -139,6 +139,7 @@ export async function main(options: MainOptions): Promise<number> {
     const scheduler = new Scheduler({
       subscriptions: () => bot.subscriptions.all(),
       deliver: (runs) => bot.runScheduled(runs),
+      deliverWeekly: (runs) => bot.runWeekly(runs),
       store,
       leases: new LeaseRepository(store),
       holder,

@@ -36,6 +36,7 @@ import { problemMessage } from './render.ts';
 import { SearchService } from './search.ts';
 import { seedSubscriptions } from './subscriptions.ts';
 import { isUnreachable, markUnreachable, takeUnreachableNotice } from './unreachable.ts';
+import { WeeklyRollup } from './weekly.ts';
 
 export interface BotOptions {
   config: Config;
@@ -88,6 +89,8 @@ export class Bot {
   readonly #reactions: ReactionServices;
   readonly #feedback: FeedbackServices;
   readonly #delivery: DigestDelivery;
+  /** The weekly rollups (`/arxiv weekly`), run by the scheduler through `runWeekly`. */
+  readonly weekly: WeeklyRollup;
   #lastDigestAt: Date | null = null;
 
   constructor(options: BotOptions) {
@@ -108,6 +111,19 @@ export class Bot {
       logger,
       now: this.#now,
     });
+    const holder = options.holder ?? randomUUID();
+    this.weekly = new WeeklyRollup({
+      store,
+      adapters: this.adapters,
+      deliveries: this.deliveries,
+      messages,
+      votes,
+      leases: new LeaseRepository(store),
+      holder,
+      logger,
+      now: this.#now,
+      ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    });
     this.#delivery = new DigestDelivery({
       engine,
       adapters: this.adapters,
@@ -115,7 +131,7 @@ export class Bot {
       messages,
       leases: new LeaseRepository(store),
       votes,
-      holder: options.holder ?? randomUUID(),
+      holder,
       summaryEmoji: config.summary_emoji,
       logger,
       metrics: options.metrics,
@@ -152,6 +168,7 @@ export class Bot {
       summaryEmoji: config.summary_emoji,
       citeEmoji: config.cite_emoji,
       logger,
+      now: this.#now,
     };
     this.#feedback = {
       votes,
@@ -304,6 +321,36 @@ export class Bot {
         return [];
       }),
     };
+  }
+
+  /**
+   * The weekly rollups for the scheduler: each run's target gets the rollup of the last complete week before
+   * its scheduled instant, all side by side; the runs to try again are those that failed or were busy.
+   */
+  async runWeekly(runs: readonly ScheduledRun[]): Promise<DeliveryReport> {
+    const active = runs.filter(
+      ({ subscription }) => !subscription.unreachable && this.adapters.find(subscription.target) !== null,
+    );
+    const failed = await Promise.all(
+      active.map(async ({ subscription, scheduledFor }): Promise<DeliveryReport['failed']> => {
+        const { target } = subscription;
+        try {
+          const outcome = await this.weekly.deliver(subscription, scheduledFor);
+          return outcome.status === 'busy'
+            ? [{ target, error: 'another process is posting its weekly rollup', retryInMs: 0 }]
+            : [];
+        } catch (error) {
+          if (isUnreachable(target, error)) {
+            this.#logger.warn({ err: error, target }, 'the platform refused a weekly rollup DM');
+            await markUnreachable(this.subscriptions, target, error, this.#now());
+            return [];
+          }
+          this.#logger.error({ err: error, target }, 'weekly rollup failed');
+          return [{ target, error }];
+        }
+      }),
+    );
+    return { failed: failed.flat() };
   }
 
   health(): { adapters: Array<AdapterHealth & { platform: Platform }>; lastDigestAt: Date | null } {

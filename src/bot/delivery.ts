@@ -62,7 +62,7 @@ export interface DigestDeliveryOptions {
 }
 
 /** Thrown when this process lost the right to go on with a delivery (its lease, or the log moved on). */
-class DeliveryTakenOver extends Error {}
+export class DeliveryTakenOver extends Error {}
 
 /**
  * Delivers one target's digest of one announcement exactly once: a root message, then one thread reply per
@@ -338,8 +338,11 @@ function finished(record: DeliveryRecord): DeliveryOutcome {
     : { status: 'already-delivered', announced: record.announced, root: record.root };
 }
 
-/** Renews a lease every third of its lifetime while a delivery runs; `check()` throws once it is lost. */
-class LeaseKeeper {
+/**
+ * Renews a lease every third of its lifetime while a delivery runs; `check()` throws once it is lost. Also
+ * used by the weekly rollup (weekly.ts).
+ */
+export class LeaseKeeper {
   lease: Lease;
   #lost = false;
   #renewing: Promise<void> = Promise.resolve();

@@ -28,6 +28,8 @@ export interface ReactionServices {
   /** Reacting with it posts the paper's BibTeX in the thread, as the summary emoji posts its summary. */
   citeEmoji: string;
   logger: Logger;
+  /** The clock of the summaries' record (the weekly rollup counts them by it). */
+  now?: () => Date;
 }
 
 /**
@@ -85,7 +87,13 @@ export async function handleReaction(
     const summary = await services.engine.summarizer.summarize(paper);
     const ref = await adapter.post(thread.target, summaryMessage(paper, summary), { thread, idempotencyKey });
     await services.messages.summaryPosted(thread.target, thread.id, id.id);
-    await services.messages.record(ref, { paperId: paper.id, version: paper.version, kind: 'summary' });
+    await services.messages.record(ref, {
+      paperId: paper.id,
+      version: paper.version,
+      kind: 'summary',
+      target: thread.target,
+      at: (services.now?.() ?? new Date()).toISOString(),
+    });
     return 'posted';
   } catch (error) {
     // Give the claim back so that the next reaction tries again.

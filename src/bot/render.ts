@@ -207,6 +207,13 @@ export interface SettingsView {
   public: boolean;
   /** Followed authors, as typed. */
   authors: readonly string[];
+  /** The weekly rollup's day and time (in `timeZone`), or null when off. */
+  weekly?: { day: string; time: string } | null;
+}
+
+/** When a weekly rollup comes: `Mondays at 09:00 Europe/Berlin`. */
+export function weeklyWhen(weekly: { day: string; time: string }, timeZone: string): string {
+  return `${weekly.day.slice(0, 1).toUpperCase()}${weekly.day.slice(1)}s at ${weekly.time} ${timeZone}`;
 }
 
 export function settingsMessage(view: SettingsView): OutboundMessage {
@@ -225,6 +232,7 @@ export function settingsMessage(view: SettingsView): OutboundMessage {
       : []),
     text({ text: `Categories: ${view.categories.join(', ')}` }),
     text({ text: `Daily at ${view.time} ${view.timeZone}${next}` }),
+    text({ text: `Weekly rollup: ${view.weekly ? weeklyWhen(view.weekly, view.timeZone) : 'off'}` }),
   ];
   if (view.scope === 'channel') {
     lines.push(text({ text: `Public archive page: ${view.public ? 'listed' : 'not listed'}` }));

@@ -240,3 +240,94 @@ function timeParts(time: string): [number, number] {
 function describe(schedule: DailySchedule): string {
   return `${schedule.time} ${schedule.timeZone}`;
 }
+
+/*
+ * Weekly rollups (`/arxiv weekly`): a weekday and a time in the target's schedule time zone. Each run rolls
+ * up the last complete week, Monday to Sunday in that zone, named by its ISO week ("2026-W49").
+ */
+
+/** The days of `/arxiv weekly`, Monday first (ISO order). */
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface WeeklySchedule extends DailySchedule {
+  day: Weekday;
+}
+
+/** ISO weekday of a local date: 1 for Monday to 7 for Sunday. */
+function isoWeekday(date: string): number {
+  const [year, month, day] = dateParts(date);
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDay() || 7;
+}
+
+/** The most recent weekly run of `schedule` at or before `now`. */
+export function latestWeeklyInstant(now: Date, schedule: WeeklySchedule): Date {
+  const wanted = WEEKDAYS.indexOf(schedule.day) + 1;
+  let date = localDateTime(now, schedule.timeZone).date;
+  // This week's day, else last week's (a day more where a zone skipped one).
+  for (let days = 0; days < 16; days++) {
+    if (isoWeekday(date) === wanted) {
+      const at = scheduledInstant(date, schedule);
+      if (at.getTime() <= now.getTime()) return at;
+    }
+    date = addDays(date, -1);
+  }
+  throw new Error(`No weekly run on ${schedule.day} at ${schedule.time} before ${now.toISOString()}.`);
+}
+
+/** The first weekly run of `schedule` after `now`. */
+export function nextWeeklyInstant(now: Date, schedule: WeeklySchedule): Date {
+  const wanted = WEEKDAYS.indexOf(schedule.day) + 1;
+  let date = localDateTime(now, schedule.timeZone).date;
+  for (let days = 0; days < 16; days++) {
+    if (isoWeekday(date) === wanted) {
+      const at = scheduledInstant(date, schedule);
+      if (at.getTime() > now.getTime()) return at;
+    }
+    date = addDays(date, 1);
+  }
+  throw new Error(`No weekly run on ${schedule.day} at ${schedule.time} after ${now.toISOString()}.`);
+}
+
+/** A week, Monday 00:00 to the next Monday 00:00 in a time zone. */
+export interface RollupWeek {
+  /** The ISO week, "YYYY-Www". */
+  id: string;
+  /** Its Monday and Sunday, local dates. */
+  first: string;
+  last: string;
+  start: Date;
+  end: Date;
+}
+
+/** The last complete week (Monday to Sunday in `timeZone`) before the local date of `at`. */
+export function previousWeek(at: Date, timeZone: string): RollupWeek {
+  const today = localDateTime(at, timeZone).date;
+  const thisMonday = addDays(today, 1 - isoWeekday(today));
+  const first = addDays(thisMonday, -7);
+  const midnight = (date: string) => scheduledInstant(date, { time: '00:00', timeZone });
+  return {
+    id: isoWeekId(first),
+    first,
+    last: addDays(first, 6),
+    start: midnight(first),
+    end: midnight(thisMonday),
+  };
+}
+
+/** The ISO week ("2026-W49") of a local date. */
+export function isoWeekId(date: string): string {
+  const thursday = addDays(date, 4 - isoWeekday(date));
+  const year = Number(thursday.slice(0, 4));
+  const [y, m, d] = dateParts(thursday);
+  const dayOfYear = (Date.UTC(y, m - 1, d) - Date.UTC(year, 0, 1)) / DAY_MS;
+  return `${year}-W${String(Math.floor(dayOfYear / 7) + 1).padStart(2, '0')}`;
+}

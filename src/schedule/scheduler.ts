@@ -5,7 +5,7 @@ import type { Store } from '../store/index.ts';
 import type { Lease, LeaseRepository } from '../store/repositories/leases.ts';
 import { readRecord } from '../store/repositories/records.ts';
 import type { Subscription } from '../store/repositories/subscriptions.ts';
-import { latestAnnouncement, latestScheduledInstant } from './calendar.ts';
+import { latestAnnouncement, latestScheduledInstant, latestWeeklyInstant } from './calendar.ts';
 
 /*
  * When digests run. One node-cron task fires `tick()` at the start of every minute (UTC); each tick works out,
@@ -63,6 +63,11 @@ export interface SchedulerOptions {
    * every run is tried again after the same backoff as a failed target's.
    */
   deliver: (runs: ScheduledRun[]) => Promise<DeliveryReport>;
+  /**
+   * Posts the weekly rollups that are due (`/arxiv weekly`, src/bot/weekly.ts): each run's `scheduledFor`
+   * is the target's latest weekly instant. Same contract as `deliver`; absent, no rollup runs.
+   */
+  deliverWeekly?: ((runs: ScheduledRun[]) => Promise<DeliveryReport>) | undefined;
   store: Store;
   leases: LeaseRepository;
   /** This replica's id, the holder of the leader lease. */
@@ -78,6 +83,8 @@ const ALL_TARGETS = Symbol('every target');
 const MAX_BACKOFF_MS = 60 * 60_000;
 const LEADER_LEASE = 'scheduler';
 const RUNS_NAMESPACE = 'schedule-runs';
+/** The weekly rollups' marks, like the daily ones but apart: the two schedules cover different instants. */
+const WEEKLY_RUNS_NAMESPACE = 'weekly-runs';
 const RUN_SCHEMA = 1;
 /** Marks are refreshed by every daily run; this only clears those of deleted subscriptions. */
 const RUN_MARK_TTL_MS = 90 * 24 * 60 * 60 * 1000;
@@ -178,8 +185,18 @@ export class Scheduler {
 
   async #run(now: Date): Promise<ScheduledRun[]> {
     if (!(await this.#holdLease())) return [];
+    const subscriptions = await this.#options.subscriptions();
+    // Weekly rollups need no arXiv listing: they run even while the daily digests back off. Their failure
+    // (the store, say) is logged and tried at the next tick; it never keeps the digests from running.
+    try {
+      await this.#runWeekly(now, subscriptions);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'could not run the weekly rollups; trying again at the next tick');
+    }
     if (this.#waiting(ALL_TARGETS, now)) return [];
-    const runs = (await this.#dueRuns(now)).filter((run) => !this.#waiting(run.subscription.target, now));
+    const runs = (await this.#dueRuns(now, subscriptions)).filter(
+      (run) => !this.#waiting(run.subscription.target, now),
+    );
     if (runs.length === 0) return runs;
     this.#logger.info(
       { runs: runs.length, latestAnnouncement: latestAnnouncement(now).announced },
@@ -219,8 +236,69 @@ export class Scheduler {
     return runs;
   }
 
-  async #dueRuns(now: Date): Promise<ScheduledRun[]> {
-    const subscriptions = await this.#options.subscriptions();
+  /**
+   * The weekly rollups due at `now`: the latest weekly instant of each target that has one on, not yet
+   * covered by its mark nor before it was turned on. Missed while down, it is caught up at the next tick,
+   * and one run covers however many instants were missed (a rollup is of the last complete week). Marked
+   * once handled; a repeated run (a new leader) posts nothing twice: the rollup's log sees to that.
+   */
+  async #runWeekly(now: Date, all: readonly Subscription[]): Promise<void> {
+    const deliverWeekly = this.#options.deliverWeekly;
+    if (!deliverWeekly) return;
+    const subscriptions = all.filter((subscription) => subscription.weekly !== undefined);
+    if (subscriptions.length === 0) return;
+    const marks = await this.#options.store
+      .namespace<RunMark>(WEEKLY_RUNS_NAMESPACE)
+      .getMany(subscriptions.map((subscription) => subscription.target));
+    const runs: ScheduledRun[] = [];
+    for (const [index, subscription] of subscriptions.entries()) {
+      const { weekly, schedule, target } = subscription;
+      if (!weekly || this.#waiting(`weekly|${target}`, now)) continue;
+      try {
+        const at = latestWeeklyInstant(now, {
+          day: weekly.day,
+          time: weekly.time,
+          timeZone: schedule.timeZone,
+        });
+        const mark = readRecord<RunMark>(marks[index], RUN_SCHEMA, 'weekly run', this.#logger);
+        const since = Date.parse(weekly.since);
+        const covered = Math.max(
+          mark ? Date.parse(mark.covered) : Number.NEGATIVE_INFINITY,
+          Number.isNaN(since) ? Number.NEGATIVE_INFINITY : since,
+        );
+        if (at.getTime() > covered) runs.push({ subscription, scheduledFor: at });
+      } catch (error) {
+        this.#logger.warn({ err: error, target }, 'skipping a weekly rollup whose schedule cannot be read');
+      }
+    }
+    if (runs.length === 0) return;
+    this.#logger.info({ runs: runs.length }, 'weekly rollups are due');
+    let report: DeliveryReport;
+    try {
+      report = await deliverWeekly(runs);
+    } catch (error) {
+      for (const run of runs) this.#failed(`weekly|${run.subscription.target}`, now);
+      this.#logger.error({ err: error, runs: runs.length }, 'weekly rollups failed; trying again later');
+      return;
+    }
+    const failed = new Set<TargetId>();
+    for (const { target, error, retryInMs } of report.failed) {
+      failed.add(target);
+      const retryAt = this.#failed(`weekly|${target}`, now, retryInMs);
+      this.#logger.warn({ err: error, target, retryAt }, 'a weekly rollup failed; trying again later');
+    }
+    for (const run of runs) {
+      if (failed.has(run.subscription.target)) continue;
+      this.#backoff.delete(`weekly|${run.subscription.target}`);
+      try {
+        await this.#mark(run, WEEKLY_RUNS_NAMESPACE);
+      } catch (error) {
+        this.#logger.error({ err: error, target: run.subscription.target }, 'could not record a weekly run');
+      }
+    }
+  }
+
+  async #dueRuns(now: Date, subscriptions: readonly Subscription[]): Promise<ScheduledRun[]> {
     if (subscriptions.length === 0) return [];
     const marks = await this.#options.store
       .namespace<RunMark>(RUNS_NAMESPACE)
@@ -273,8 +351,8 @@ export class Scheduler {
   }
 
   /** Records that `run` was handled, never moving a target's mark backwards (compare-and-set). */
-  async #mark(run: ScheduledRun): Promise<void> {
-    const atomic = this.#options.store.atomic(RUNS_NAMESPACE);
+  async #mark(run: ScheduledRun, namespace = RUNS_NAMESPACE): Promise<void> {
+    const atomic = this.#options.store.atomic(namespace);
     const { target } = run.subscription;
     const mark: RunMark = { schemaVersion: RUN_SCHEMA, covered: run.scheduledFor.toISOString() };
     for (let attempt = 0; attempt < 3; attempt++) {

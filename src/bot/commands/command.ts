@@ -1,5 +1,6 @@
 import type { CitationFormat } from '../../arxiv/cite.ts';
 import type { KeywordQuery } from '../../digest/query.ts';
+import type { Weekday } from '../../schedule/calendar.ts';
 
 /**
  * What an `/arxiv` command asks for, whatever platform it was typed on. The text grammar (grammar.ts) and
@@ -43,6 +44,11 @@ export type Command =
    * user's own votes anywhere (src/bot/feedback.ts).
    */
   | { kind: 'top'; scope: Scope; period: 'week' | 'month' }
+  /**
+   * The weekly rollup (src/bot/weekly.ts): on (at `day` and `time` in the schedule's time zone; null keeps
+   * the current one, else the default Monday 09:00), off, or (`enabled` null) show the setting.
+   */
+  | { kind: 'weekly'; scope: Scope; enabled: boolean | null; day: Weekday | null; time: string | null }
   /** Summarize one paper; `version` is null when the user gave none. */
   | { kind: 'summary'; id: string; version: number | null }
   /** One paper's citation, as BibTeX (the default) or RIS (src/arxiv/cite.ts). */

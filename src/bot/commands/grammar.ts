@@ -18,6 +18,7 @@ import { parseSchedule } from './schedule.ts';
 import { COMMAND_NAMES, isCommandKind, isScopedKind, SCOPED_KINDS } from './table.ts';
 import { topCommand } from './top.ts';
 import { mistypedName } from './typos.ts';
+import { weeklyFromText } from './weekly.ts';
 
 /*
  * The /arxiv grammar (DESIGN.md, "The /arxiv command"): `/arxiv <subcommand> <arguments>`, where anything
@@ -75,6 +76,8 @@ function parseScoped(kind: ScopedKind, rest: string, scope: Scope): Command {
       );
     case 'top':
       return topCommand(scope, rest);
+    case 'weekly':
+      return weeklyFromText(scope, rest);
   }
 }
 

@@ -22,6 +22,7 @@ import {
   settingsMessage,
   summaryMessage,
   summaryProgressMessage,
+  weeklyWhen,
 } from '../render.ts';
 import type { SearchService } from '../search.ts';
 import { newSubscription } from '../subscriptions.ts';
@@ -30,6 +31,7 @@ import { addAuthors, removeAuthors } from './follow.ts';
 import { helpText } from './help.ts';
 import { ProgressNote } from './progress.ts';
 import { needsChannelManager } from './table.ts';
+import { WEEKLY_DEFAULT } from './weekly.ts';
 
 export interface CommandServices {
   config: Config;
@@ -119,6 +121,7 @@ async function run(
         nextRun: subscription.query ? services.nextRun(subscription) : null,
         public: subscription.public,
         authors: subscription.authors ?? [],
+        weekly: subscription.weekly ?? null,
       });
     }
 
@@ -200,6 +203,32 @@ async function run(
 
     case 'feed':
       return feed(services, event, command.action);
+
+    case 'weekly': {
+      const { enabled } = command;
+      if (enabled === null) {
+        const subscription = await current(services, event, command.scope);
+        const { weekly } = subscription;
+        return plainMessage(
+          weekly
+            ? `${whoseDigest(command.scope)} has a weekly rollup, ${weeklyWhen(weekly, subscription.schedule.timeZone)}.`
+            : `${whoseDigest(command.scope)} has no weekly rollup: /arxiv ${command.scope === 'user' ? 'me ' : ''}weekly on starts one.`,
+        );
+      }
+      return change(services, event, command.scope, (subscription) => {
+        if (!enabled) return { update: { weekly: undefined }, message: 'has no weekly rollup now' };
+        const weekly = {
+          day: command.day ?? subscription.weekly?.day ?? WEEKLY_DEFAULT.day,
+          time: command.time ?? subscription.weekly?.time ?? WEEKLY_DEFAULT.time,
+          // Turned on (or moved): no rollup falls due before now (none of the week it is turned on in).
+          since: subscription.weekly?.since ?? services.now().toISOString(),
+        };
+        return {
+          update: { weekly },
+          message: `now gets a weekly rollup, ${weeklyWhen(weekly, subscription.schedule.timeZone)}`,
+        };
+      });
+    }
 
     case 'digest':
       return digestNow(services, event, progress);

@@ -15,6 +15,7 @@ import { cleanText, clip, refuseOverlong } from './input.ts';
 import { parseLocalTime, parseTimeZone } from './schedule.ts';
 import { type ArgumentSpec, commandSpec, isCommandKind, isScopedKind } from './table.ts';
 import { topCommand } from './top.ts';
+import { weeklyCommand } from './weekly.ts';
 
 /**
  * A typed command's options as the platform gives them (Discord's subcommand options): by the argument
@@ -75,6 +76,10 @@ export function commandFromOptions(name: string, scope: Scope, options: CommandO
       return { kind: 'digest' };
     case 'top':
       return topCommand(scope, text('period'));
+    case 'weekly': {
+      const enabled = flag('enabled');
+      return weeklyCommand(scope, enabled === null ? '' : enabled ? 'on' : 'off', text('day'), text('time'));
+    }
     case 'summary':
       return summaryCommand(text('paper'));
     case 'cite':

@@ -396,6 +396,50 @@ const TABLE: { readonly [K in CommandKind]: CommandSpec<K> } = {
       ],
     },
   },
+  weekly: {
+    name: 'weekly',
+    arguments: [
+      {
+        name: 'enabled',
+        kind: 'boolean',
+        required: true,
+        description: 'Weekly rollup on or off',
+        autocomplete: null,
+        spelled: { true: 'on', false: 'off' },
+      },
+      {
+        name: 'day',
+        kind: 'text',
+        required: false,
+        description: 'Monday (default) to Sunday',
+        autocomplete: null,
+      },
+      {
+        name: 'time',
+        kind: 'time',
+        required: false,
+        description: 'Digest time zone: 09:00 (default), 9am, 5:30pm',
+        autocomplete: null,
+      },
+    ],
+    access: CHANGE_CHANNEL,
+    show: SHOW_SETTING,
+    me: true,
+    usageHint: false,
+    help: {
+      entries: [
+        {
+          form: 'weekly [on [day] [HH:MM] | off]',
+          summary: "This channel's weekly rollup: on, off, or shown.",
+          mine: 'Your own weekly rollup, by DM: on, off, or shown.',
+        },
+      ],
+      details: [
+        "Once a week (Monday 09:00 in the digest's time zone unless you name a day and a time), one message with the last week's (Monday to Sunday) most liked and most summarized papers, and its numbers: digests delivered, papers posted, votes. A week with none of these posts nothing.",
+        'Example: /arxiv weekly on friday 17:00',
+      ],
+    },
+  },
   feed: {
     name: 'feed',
     arguments: [
@@ -535,6 +579,7 @@ function isBare(command: Command): boolean {
     case 'schedule':
       return command.time === null && command.timeZone === null;
     case 'public':
+    case 'weekly':
       return command.enabled === null;
     case 'feed':
       return command.action === 'show';

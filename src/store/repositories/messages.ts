@@ -12,6 +12,12 @@ export interface PostedMessage {
   paperId: string;
   version: number | null;
   kind: 'digest-paper' | 'summary' | 'search-result';
+  /**
+   * Where and when it was posted; written for summaries since the weekly rollup counts them (absent in older
+   * records, which the rollup does not count).
+   */
+  target?: string;
+  at?: string;
 }
 
 const KEEP_MS = 90 * 24 * 60 * 60 * 1000;
@@ -62,6 +68,19 @@ export class MessageRepository {
         ttl: KEEP_MS,
       })),
     );
+  }
+
+  /** The summaries posted in `target` from `since` until before `until`: paper ids, one per summary. */
+  async summariesIn(target: string, since: Date, until: Date): Promise<string[]> {
+    const found: string[] = [];
+    if (!this.#keyv.iterator) return found;
+    for await (const [, raw] of this.#keyv.iterator(undefined)) {
+      const message = readRecord<PostedMessage>(raw, POSTED_MESSAGE_SCHEMA, 'posted message', this.#logger);
+      if (message?.kind !== 'summary' || message.target !== target || message.at === undefined) continue;
+      const at = Date.parse(message.at);
+      if (at >= since.getTime() && at < until.getTime()) found.push(message.paperId);
+    }
+    return found;
   }
 
   async find(ref: MessageRef): Promise<PostedMessage | undefined> {

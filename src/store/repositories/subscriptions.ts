@@ -2,6 +2,7 @@ import type { Keyv } from 'keyv';
 import type { TargetId, UserId } from '../../chat/types.ts';
 import type { KeywordQuery } from '../../digest/query.ts';
 import type { Logger } from '../../log.ts';
+import type { Weekday } from '../../schedule/calendar.ts';
 import type { Store } from '../store.ts';
 import { readRecord } from './records.ts';
 
@@ -36,6 +37,11 @@ export interface Subscription {
    * no digest is tried until the user next uses a command, is told why, and this is cleared.
    */
   unreachable?: { since: string; reason: string } | undefined;
+  /**
+   * The weekly rollup (`/arxiv weekly on`): a day and a time in `schedule.timeZone`, and since when it is on
+   * (no rollup falls due before that). Absent (records older than the field too): no rollup.
+   */
+  weekly?: { day: Weekday; time: string; since: string } | undefined;
 }
 
 /** Subscriptions by target. */

@@ -562,6 +562,10 @@ describe('acknowledge', () => {
     'cite 2602.01002',
     'top',
     'me top month',
+    'weekly',
+    'weekly on friday 17:00',
+    'me weekly on',
+    'weekly off',
     'feed',
     'feed revoke',
     'public',
@@ -623,6 +627,10 @@ describe('acknowledge', () => {
       'feed --share': 'private',
       'feed revoke': 'channel',
       'public on': 'channel',
+      weekly: 'private',
+      'weekly on friday 17:00': 'channel',
+      'me weekly on': 'private',
+      'weekly off --share': 'channel',
     });
   });
 

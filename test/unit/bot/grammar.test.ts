@@ -251,7 +251,7 @@ const BAD: [string, UserErrorCode, string][] = [
   [
     'me digest',
     'USAGE',
-    'me goes with subscribe, unsubscribe, follow, unfollow, list, categories, schedule or top',
+    'me goes with subscribe, unsubscribe, follow, unfollow, list, categories, schedule, top or weekly',
   ],
   ['me search graphs', 'USAGE', '"me search" is not a command'],
   ['me too papers', 'USAGE', 'To search arXiv for these words, type /arxiv search me too papers'],
@@ -484,7 +484,7 @@ describe('helpText', () => {
       for (const usage of usageOf(kind)) expect(text).toContain(`${usage} - `);
     }
     expect(text).toContain(
-      '/arxiv me subscribe|unsubscribe|follow|unfollow|list|categories|schedule|top ... - ',
+      '/arxiv me subscribe|unsubscribe|follow|unfollow|list|categories|schedule|top|weekly ... - ',
     );
     expect(text).toContain('/arxiv help <command>');
   });
@@ -505,6 +505,7 @@ describe('helpText', () => {
       top: 'top x',
       feed: 'feed x',
       public: 'public x',
+      weekly: 'weekly x',
       help: 'help x',
     };
     for (const kind of KINDS) {

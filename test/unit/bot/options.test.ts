@@ -64,6 +64,10 @@ const SAME: Array<[Typed, string]> = [
   ],
   [['top', 'channel', {}], 'top'],
   [['top', 'user', { period: 'Month' }], 'me top month'],
+  [['weekly', 'channel', {}], 'weekly'],
+  [['weekly', 'channel', { enabled: true }], 'weekly on'],
+  [['weekly', 'user', { enabled: true, day: 'Fri', time: '5pm' }], 'me weekly on friday 5pm'],
+  [['weekly', 'channel', { enabled: false }], 'weekly off'],
   [['feed', 'channel', {}], 'feed'],
   [['feed', 'channel', { revoke: false }], 'feed'],
   [['feed', 'channel', { revoke: true }], 'feed revoke'],
@@ -136,7 +140,7 @@ describe('commandFromOptions', () => {
       const error = refusal(() => commandFromOptions(name, 'user', {}));
       expect(error.code).toBe('USAGE');
       expect(error.userMessage).toBe(
-        `"me ${name}" is not a command: me goes with subscribe, unsubscribe, follow, unfollow, list, categories, schedule or top.\nUsage:\n${refusal(
+        `"me ${name}" is not a command: me goes with subscribe, unsubscribe, follow, unfollow, list, categories, schedule, top or weekly.\nUsage:\n${refusal(
           () => parseCommand('me'),
         )
           .userMessage.split('\n')

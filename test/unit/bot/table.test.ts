@@ -34,6 +34,7 @@ describe('the command table', () => {
       'summary',
       'cite',
       'top',
+      'weekly',
       'feed',
       'public',
       'help',
@@ -61,6 +62,7 @@ describe('the command table', () => {
       summary: ['paper:paper'],
       cite: ['paper:paper', '?format:text'],
       top: ['?period:text'],
+      weekly: ['enabled:boolean', '?day:text', '?time:time'],
       feed: ['?revoke:boolean'],
       public: ['enabled:boolean'],
       help: ['?command:text'],
@@ -84,6 +86,7 @@ describe('the command table', () => {
       'categories',
       'schedule',
       'top',
+      'weekly',
     ]);
   });
 
@@ -176,6 +179,10 @@ describe('who may run a command and who sees its answer', () => {
     ['cite 2401.01234 ris', 'private', 'private', false],
     ['top', 'channel', 'private', false],
     ['me top month', 'channel', 'private', false],
+    ['weekly', 'channel', 'private', false],
+    ['weekly on monday 9:00', 'channel', 'channel', true],
+    ['weekly off', 'channel', 'channel', true],
+    ['me weekly on', 'private', 'private', false],
     ['feed', 'private', 'private', true],
     ['feed revoke', 'channel', 'channel', true],
     ['public', 'channel', 'private', false],
@@ -205,6 +212,7 @@ describe('who may run a command and who sees its answer', () => {
       { kind: 'categories', scope: 'user', categories: ['cs.AI'] },
       { kind: 'schedule', scope: 'user', time: '09:00', timeZone: null },
       { kind: 'top', scope: 'user', period: 'week' },
+      { kind: 'weekly', scope: 'user', enabled: true, day: null, time: null },
     ];
     expect(mine.map((command) => command.kind)).toEqual(SCOPED_KINDS);
     for (const command of mine) {
